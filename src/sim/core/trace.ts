@@ -1,0 +1,128 @@
+/**
+ * The trace: an append-only, typed log of everything observable in a run —
+ * packets sent, delivered, dropped and duplicated, state changes, timers and
+ * application events — each with its simulated time and a monotonically
+ * increasing index. Views, checkers, pcap export and goldens all read it.
+ *
+ * The trace hash chains FNV-1a-64 over a canonical encoding of every entry
+ * (JSON in construction order, which code fixes) and over every packet's bytes,
+ * so equal hashes mean equal runs.
+ */
+import { Fnv64 } from './hash';
+import type { SimTime } from './time';
+
+/** Why a packet did not reach its destination. */
+export type DropReason =
+  | 'loss' // random loss configured on the link
+  | 'queue-full' // the transmit queue was at its limit
+  | 'link-down'
+  | 'host-down'
+  | 'no-route'
+  | 'ttl-expired'
+  | 'too-big' // larger than the interface MTU, and fragmentation is not modelled
+  | 'malformed' // the bytes did not decode; the error is in `detail`
+  | 'bad-checksum'
+  | 'no-listener' // no socket or protocol handler for it
+  | 'not-for-us'
+  | 'fault'; // dropped on purpose by a scripted fault
+
+/** Fields every trace entry has. */
+export interface TraceBase {
+  /** Position in the trace, from 0. */
+  readonly index: number;
+  readonly time: SimTime;
+  /** Patent claims this event demonstrates, if any. */
+  readonly claims?: readonly number[];
+}
+
+/** The payload of a trace entry, discriminated by `kind`. */
+export type TraceEventBody =
+  | { readonly kind: 'packet-send'; readonly node: string; readonly iface: string; readonly packetId: number; readonly arrivesAt: SimTime | null }
+  | { readonly kind: 'packet-deliver'; readonly node: string; readonly iface: string; readonly packetId: number; readonly sentAt: SimTime }
+  | { readonly kind: 'packet-drop'; readonly node: string; readonly iface: string | null; readonly packetId: number; readonly reason: DropReason; readonly detail?: string }
+  | { readonly kind: 'packet-duplicate'; readonly node: string; readonly iface: string; readonly packetId: number; readonly copyId: number }
+  | { readonly kind: 'state-change'; readonly node: string; readonly machine: string; readonly from: string; readonly to: string; readonly cause?: string }
+  | { readonly kind: 'timer'; readonly node: string; readonly name: string; readonly action: 'set' | 'fire' | 'cancel'; readonly at?: SimTime }
+  | { readonly kind: 'app'; readonly node: string; readonly app: string; readonly message: string; readonly data?: Readonly<Record<string, string | number | boolean>> }
+  | { readonly kind: 'fault'; readonly target: string; readonly fault: string; readonly detail?: string };
+
+/** One entry of the trace. */
+export type TraceEntry = TraceBase & TraceEventBody;
+
+/** The kinds of trace entry. */
+export type TraceKind = TraceEventBody['kind'];
+
+/** Where a packet came from and what it carries. Bytes are never mutated after registration. */
+export interface PacketRecord {
+  readonly id: number;
+  /** The full IPv4 datagram. */
+  readonly bytes: Uint8Array;
+  /** Node that built these bytes. */
+  readonly origin: string;
+  readonly createdAt: SimTime;
+  /** The packet this one was derived from (forwarded with TTL−1, or duplicated), if any. */
+  readonly parentId: number | null;
+}
+
+/** Whether entries are kept. Benchmarks turn recording off; counters still run. */
+export type TraceMode = 'full' | 'off';
+
+/** Append-only trace of one run. */
+export class Trace {
+  private readonly entries: TraceEntry[] = [];
+  private readonly packetTable: PacketRecord[] = [];
+  private readonly hasher = new Fnv64();
+  private count = 0;
+  private packetCount = 0;
+
+  constructor(
+    private readonly clock: () => SimTime,
+    readonly mode: TraceMode = 'full',
+  ) {}
+
+  /** All entries, in order. */
+  get events(): readonly TraceEntry[] {
+    return this.entries;
+  }
+
+  /** All packets, by id. */
+  get packets(): readonly PacketRecord[] {
+    return this.packetTable;
+  }
+
+  /** Number of entries recorded (counted even when mode is 'off'). */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Append an event at the current simulated time. */
+  record(body: TraceEventBody, claims?: readonly number[]): void {
+    const index = this.count++;
+    if (this.mode === 'off') return;
+    const entry = (claims && claims.length > 0
+      ? { index, time: this.clock(), claims, ...body }
+      : { index, time: this.clock(), ...body }) as TraceEntry;
+    this.entries.push(entry);
+    this.hasher.text(JSON.stringify(entry));
+  }
+
+  /** Register a packet's bytes and return its id. */
+  registerPacket(bytes: Uint8Array, origin: string, parentId: number | null = null): number {
+    const id = this.packetCount++;
+    if (this.mode === 'off') return id;
+    this.packetTable.push({ id, bytes, origin, createdAt: this.clock(), parentId });
+    this.hasher.text(`P${id}:${origin}:${parentId ?? ''}:`);
+    this.hasher.bytes(bytes);
+    return id;
+  }
+
+  /** The bytes of packet `id`, or undefined when not recorded. */
+  packetBytes(id: number): Uint8Array | undefined {
+    return this.packetTable[id]?.bytes;
+  }
+
+  /** The stable hash of the run so far: 16 hex digits. */
+  hash(): string {
+    return this.hasher.hex();
+  }
+}

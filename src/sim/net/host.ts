@@ -1,0 +1,197 @@
+/**
+ * A host (or router) of the simulated network. It owns interfaces and a routing
+ * table, sends IPv4 datagrams as real bytes, decodes what arrives (a decode
+ * error is traced, never thrown), delivers local datagrams to protocol handlers
+ * and, when forwarding is on, routes the rest with TTL − 1.
+ */
+import type { Simulation } from '../core/simulation';
+import type { DropReason } from '../core/trace';
+import { decodeIpv4, encodeIpv4 } from '../wire/ipv4';
+import { formatIpv4Address } from '../wire/ipv4-address';
+import type { Ipv4Header } from '../wire/types';
+import type { Interface } from './interface';
+import { RoutingTable } from './routing-table';
+
+/** A datagram handed to a protocol handler on the receiving host. */
+export interface IpDelivery {
+  readonly header: Ipv4Header;
+  readonly payload: Uint8Array;
+  readonly packetId: number;
+  readonly iface: Interface;
+}
+
+/** Handles datagrams of one IP protocol on a host. */
+export type ProtocolHandler = (delivery: IpDelivery) => void;
+
+/**
+ * Sees every datagram that arrives at a host before normal processing. Returns
+ * true when it consumed the datagram (e.g. a sysplex routing stack forwarding
+ * it to another stack), false to let the host go on.
+ */
+export type IngressHook = (delivery: IpDelivery) => boolean;
+
+/** What to send: the host fills in the source address from the route when absent. */
+export interface SendRequest {
+  readonly dst: number;
+  readonly protocol: number;
+  readonly payload: Uint8Array;
+  readonly src?: number;
+  readonly ttl?: number;
+}
+
+/** A node of the network. */
+export class Host {
+  readonly interfaces: Interface[] = [];
+  readonly routes = new RoutingTable();
+  /** Extra local addresses (e.g. a VIPA) this host accepts as its own. */
+  readonly localAddresses = new Set<number>();
+  private readonly protocols = new Map<number, ProtocolHandler>();
+  private readonly crashListeners: (() => void)[] = [];
+  private ipId = 0;
+  /** False after a crash: the host neither sends nor receives. */
+  up = true;
+  ingressHook: IngressHook | null = null;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly name: string,
+    /** Routers forward datagrams not addressed to them; end hosts drop them. */
+    readonly forwarding: boolean,
+  ) {}
+
+  /** The interface named `name`. */
+  iface(name: string): Interface {
+    const found = this.interfaces.find((i) => i.name === name);
+    if (!found) throw new Error(`host ${this.name} has no interface ${name}`);
+    return found;
+  }
+
+  /** True when `address` is one of this host's addresses. */
+  owns(address: number): boolean {
+    return this.localAddresses.has(address) || this.interfaces.some((i) => i.address === address);
+  }
+
+  /** Register the handler for an IP protocol number. */
+  registerProtocol(protocol: number, handler: ProtocolHandler): void {
+    this.protocols.set(protocol, handler);
+  }
+
+  /** Call `listener` when the host crashes (sockets and timers die with it). */
+  onCrash(listener: () => void): void {
+    this.crashListeners.push(listener);
+  }
+
+  /** Crash the host: it stops sending and receiving; listeners drop their state. */
+  crash(): void {
+    if (!this.up) return;
+    this.up = false;
+    this.sim.trace.record({ kind: 'fault', target: `host:${this.name}`, fault: 'crash' });
+    for (const listener of this.crashListeners) listener();
+  }
+
+  /** Restart a crashed host with empty protocol state. */
+  restart(): void {
+    if (this.up) return;
+    this.up = true;
+    this.sim.trace.record({ kind: 'fault', target: `host:${this.name}`, fault: 'restart' });
+  }
+
+  /** Build an IPv4 datagram and route it. Returns the packet id, or null if it was dropped here. */
+  send(request: SendRequest): number | null {
+    const route = this.routes.lookup(request.dst);
+    const src = request.src ?? route?.iface.address ?? 0;
+    const bytes = encodeIpv4(
+      { src, dst: request.dst, protocol: request.protocol, ttl: request.ttl ?? 64, identification: this.nextIpId() },
+      request.payload,
+    );
+    const packetId = this.sim.trace.registerPacket(bytes, this.name);
+    return this.route(packetId, bytes, request.dst) ? packetId : null;
+  }
+
+  /** Route an already-built datagram out of the right interface. */
+  route(packetId: number, bytes: Uint8Array, dst: number): boolean {
+    if (!this.up) return this.drop(null, packetId, 'host-down');
+    const route = this.routes.lookup(dst);
+    if (!route) return this.drop(null, packetId, 'no-route', `no route to ${formatIpv4Address(dst)}`);
+    const { iface } = route;
+    if (bytes.length > iface.mtu) return this.drop(iface, packetId, 'too-big', `${bytes.length} > MTU ${iface.mtu}`);
+    if (!iface.link) return this.drop(iface, packetId, 'link-down', 'interface not attached');
+    iface.link.transmit(iface, packetId, bytes);
+    return true;
+  }
+
+  /** Called by a link when a datagram arrives at one of this host's interfaces. */
+  receive(iface: Interface, packetId: number, bytes: Uint8Array, sentAt: number): void {
+    const trace = this.sim.trace;
+    if (!this.up) {
+      this.drop(iface, packetId, 'host-down');
+      return;
+    }
+    trace.record({ kind: 'packet-deliver', node: this.name, iface: iface.name, packetId, sentAt });
+    const decoded = decodeIpv4(bytes);
+    if (!decoded.ok) {
+      this.drop(iface, packetId, 'malformed', decoded.error);
+      return;
+    }
+    if (!decoded.value.checksumOk) {
+      this.drop(iface, packetId, 'bad-checksum', 'IPv4 header checksum');
+      return;
+    }
+    const delivery: IpDelivery = { header: decoded.value.header, payload: decoded.value.payload, packetId, iface };
+    if (this.ingressHook?.(delivery)) return;
+    if (this.owns(delivery.header.dst)) this.deliverLocal(delivery);
+    else if (this.forwarding) this.forward(delivery, bytes);
+    else this.drop(iface, packetId, 'not-for-us', `to ${formatIpv4Address(delivery.header.dst)}`);
+  }
+
+  /** Hand a datagram to the protocol handler for its protocol number. */
+  deliverLocal(delivery: IpDelivery): void {
+    const handler = this.protocols.get(delivery.header.protocol);
+    if (!handler) {
+      this.drop(delivery.iface, delivery.packetId, 'no-listener', `protocol ${delivery.header.protocol}`);
+      return;
+    }
+    handler(delivery);
+  }
+
+  /** Forward a datagram with its TTL decremented: new bytes, so a new packet id. */
+  forward(delivery: IpDelivery, bytes: Uint8Array): void {
+    const { header } = delivery;
+    if (header.ttl <= 1) {
+      this.drop(delivery.iface, delivery.packetId, 'ttl-expired');
+      return;
+    }
+    const copy = withTtl(bytes, header.ttl - 1);
+    const id = this.sim.trace.registerPacket(copy, this.name, delivery.packetId);
+    this.route(id, copy, header.dst);
+  }
+
+  /** Record a drop at this host; returns false so callers can `return this.drop(...)`. */
+  drop(iface: Interface | null, packetId: number, reason: DropReason, detail?: string): false {
+    const body = { kind: 'packet-drop', node: this.name, iface: iface?.name ?? null, packetId, reason } as const;
+    this.sim.trace.record(detail === undefined ? body : { ...body, detail });
+    return false;
+  }
+
+  private nextIpId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
+  }
+}
+
+/** A copy of an IPv4 datagram with a new TTL and its header checksum updated (RFC 1624). */
+export function withTtl(bytes: Uint8Array, ttl: number): Uint8Array {
+  const copy = bytes.slice();
+  const old = (copy[8] as number) << 8 | (copy[9] as number);
+  const updated = (ttl << 8) | (copy[9] as number);
+  copy[8] = ttl;
+  // Incremental update: HC' = ~(~HC + ~m + m') (RFC 1624, eqn. 3).
+  const hc = (copy[10] as number) << 8 | (copy[11] as number);
+  let sum = (~hc & 0xffff) + (~old & 0xffff) + updated;
+  sum = (sum & 0xffff) + (sum >>> 16);
+  sum = (sum & 0xffff) + (sum >>> 16);
+  const result = ~sum & 0xffff;
+  copy[10] = result >>> 8;
+  copy[11] = result & 0xff;
+  return copy;
+}

@@ -1,0 +1,82 @@
+/**
+ * The network: hosts joined by point-to-point links. It builds interfaces with
+ * addresses, wires each link's arrivals to the receiving host, and adds the
+ * directly connected routes so a small topology needs only default routes.
+ */
+import type { Simulation } from '../core/simulation';
+import { prefixMask } from '../wire/ipv4-address';
+import { Host } from './host';
+import type { Interface } from './interface';
+import { DEFAULT_LINK, Link, type LinkProperties } from './link';
+
+/** One end of a link to create. */
+export interface LinkEnd {
+  readonly host: Host;
+  readonly iface: string;
+  readonly address: number;
+  readonly prefixLength: number;
+  readonly mtu?: number;
+}
+
+/** A set of hosts and links sharing one simulation. */
+export class Network {
+  readonly hosts = new Map<string, Host>();
+  readonly links = new Map<string, Link>();
+
+  constructor(readonly sim: Simulation) {}
+
+  /** Add a host; `forwarding` makes it a router. Names must be unique. */
+  addHost(name: string, options: { forwarding?: boolean } = {}): Host {
+    if (this.hosts.has(name)) throw new Error(`duplicate host name ${name}`);
+    const host = new Host(this.sim, name, options.forwarding ?? false);
+    this.hosts.set(name, host);
+    return host;
+  }
+
+  /** The host named `name`. */
+  host(name: string): Host {
+    const host = this.hosts.get(name);
+    if (!host) throw new Error(`no host named ${name}`);
+    return host;
+  }
+
+  /**
+   * Join two hosts with a link. `props` applies to both directions unless a
+   * pair is given (a→b, b→a). Each end gets a connected route to its subnet.
+   */
+  connect(name: string, a: LinkEnd, b: LinkEnd, props: LinkProperties | readonly [LinkProperties, LinkProperties] = DEFAULT_LINK): Link {
+    if (this.links.has(name)) throw new Error(`duplicate link name ${name}`);
+    const ia = addInterface(a);
+    const ib = addInterface(b);
+    const pair = isPair(props) ? props : ([props, props] as const);
+    const link = new Link(this.sim, name, [ia, ib], pair, (iface, packetId, bytes, sentAt) =>
+      iface.host.receive(iface, packetId, bytes, sentAt),
+    );
+    ia.link = link;
+    ib.link = link;
+    this.links.set(name, link);
+    return link;
+  }
+}
+
+function isPair(p: LinkProperties | readonly [LinkProperties, LinkProperties]): p is readonly [LinkProperties, LinkProperties] {
+  return Array.isArray(p);
+}
+
+function addInterface(end: LinkEnd): Interface {
+  if (end.host.interfaces.some((i) => i.name === end.iface)) {
+    throw new Error(`host ${end.host.name} already has an interface ${end.iface}`);
+  }
+  const iface: Interface = {
+    host: end.host,
+    name: end.iface,
+    address: end.address >>> 0,
+    prefixLength: end.prefixLength,
+    mtu: end.mtu ?? 1500,
+    link: null,
+  };
+  end.host.interfaces.push(iface);
+  const prefix = (end.address & prefixMask(end.prefixLength)) >>> 0;
+  end.host.routes.add({ prefix, prefixLength: end.prefixLength, iface, gateway: null });
+  return iface;
+}

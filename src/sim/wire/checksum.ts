@@ -1,0 +1,33 @@
+/**
+ * The Internet checksum (RFC 1071 §1, §4.1): the 16-bit one's-complement of the
+ * one's-complement sum of the data taken as big-endian 16-bit words, an odd
+ * final byte padded with a zero byte. Used by IPv4 (RFC 791 §3.1), TCP
+ * (RFC 9293 §3.1) and UDP (RFC 768), the latter two over a pseudo-header.
+ */
+
+/** Folds a non-negative sum (< 2^53) of 16-bit words into 16 bits with end-around carry. */
+function fold(sum: number): number {
+  let folded = sum;
+  while (folded > 0xffff) folded = (folded % 0x10000) + Math.floor(folded / 0x10000);
+  return folded;
+}
+
+/** One's-complement 16-bit sum of bytes[start, end) plus `initial` (not complemented), for chaining partial sums. */
+export function onesComplementSum(bytes: Uint8Array, start = 0, end: number = bytes.length, initial = 0): number {
+  let sum = initial;
+  let i = start;
+  const evenEnd = end - ((end - start) & 1);
+  for (; i < evenEnd; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
+  if (i < end) sum += bytes[i]! << 8;
+  return fold(sum);
+}
+
+/** RFC 1071 checksum of bytes[start, end) seeded with a partial sum: 0 when verifying a block that carries a valid checksum. */
+export function internetChecksum(bytes: Uint8Array, start = 0, end: number = bytes.length, initial = 0): number {
+  return ~onesComplementSum(bytes, start, end, initial) & 0xffff;
+}
+
+/** One's-complement sum of the IPv4 pseudo-header (src, dst, zero, protocol, length) without building its bytes. */
+export function pseudoHeaderSum(src: number, dst: number, protocol: number, length: number): number {
+  return fold((src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length);
+}

@@ -1,0 +1,139 @@
+/**
+ * IPv4 datagrams (RFC 791 §3.1 header format; RFC 2474 §3 DSCP and RFC 3168 §5
+ * ECN in the former TOS byte; RFC 1071 header checksum). Options are carried as
+ * raw bytes; fragmentation fields are kept but never acted on here.
+ */
+import { assertUint, decodeFailure as fail, readU16, readU32, writeU16, writeU32 } from './bytes';
+import type { DecodeFailure } from './bytes';
+import { internetChecksum } from './checksum';
+import type { DecodeResult, Ipv4Header } from './types';
+
+/** Fields to encode; omitted ones take the defaults documented on each. A decoded Ipv4Header is a valid input. */
+export interface Ipv4Input {
+  readonly src: number;
+  readonly dst: number;
+  readonly protocol: number;
+  /** Default 64. */
+  readonly ttl?: number;
+  /** Default 0. */
+  readonly identification?: number;
+  /** Default true (the lab never fragments; hosts do PMTU discovery). */
+  readonly dontFragment?: boolean;
+  /** Default false. */
+  readonly moreFragments?: boolean;
+  /** In 8-byte units; default 0. */
+  readonly fragmentOffset?: number;
+  /** Default 0. */
+  readonly dscp?: number;
+  /** Default 0. */
+  readonly ecn?: number;
+  /** Raw option bytes, a multiple of 4 and at most 40 long; default none. */
+  readonly options?: Uint8Array;
+}
+
+/** A decoded datagram; payload and header.options are views into the decoded bytes, not copies. */
+export interface DecodedIpv4 {
+  readonly header: Ipv4Header;
+  readonly payload: Uint8Array;
+  readonly checksumOk: boolean;
+}
+
+const MIN_HEADER = 20;
+const MAX_OPTIONS = 40;
+const NO_OPTIONS = new Uint8Array(0);
+const FLAG_DF = 0x4000;
+const FLAG_MF = 0x2000;
+
+/** Throws a RangeError for any field the header cannot carry. */
+function checkIpv4Input(f: Ipv4Input, options: Uint8Array, totalLength: number): void {
+  assertUint('IPv4 src', f.src, 0xffffffff);
+  assertUint('IPv4 dst', f.dst, 0xffffffff);
+  assertUint('IPv4 protocol', f.protocol, 0xff);
+  assertUint('IPv4 ttl', f.ttl ?? 64, 0xff);
+  assertUint('IPv4 identification', f.identification ?? 0, 0xffff);
+  assertUint('IPv4 fragment offset', f.fragmentOffset ?? 0, 0x1fff);
+  assertUint('IPv4 DSCP', f.dscp ?? 0, 0x3f);
+  assertUint('IPv4 ECN', f.ecn ?? 0, 0x3);
+  if (options.length % 4 !== 0 || options.length > MAX_OPTIONS) {
+    throw new RangeError(`IPv4 options are ${String(options.length)} bytes; need a multiple of 4, at most 40`);
+  }
+  assertUint('IPv4 total length', totalLength, 0xffff);
+}
+
+/** Builds a datagram: header with computed IHL, total length and checksum, followed by a copy of payload. */
+export function encodeIpv4(fields: Ipv4Input, payload: Uint8Array): Uint8Array {
+  const options = fields.options ?? NO_OPTIONS;
+  const headerLength = MIN_HEADER + options.length;
+  const totalLength = headerLength + payload.length;
+  checkIpv4Input(fields, options, totalLength);
+  const out = new Uint8Array(totalLength);
+  out[0] = 0x40 | (headerLength >>> 2);
+  out[1] = ((fields.dscp ?? 0) << 2) | (fields.ecn ?? 0);
+  writeU16(out, 2, totalLength);
+  writeU16(out, 4, fields.identification ?? 0);
+  const flags = ((fields.dontFragment ?? true) ? FLAG_DF : 0) | (fields.moreFragments === true ? FLAG_MF : 0);
+  writeU16(out, 6, flags | (fields.fragmentOffset ?? 0));
+  out[8] = fields.ttl ?? 64;
+  out[9] = fields.protocol;
+  writeU32(out, 12, fields.src);
+  writeU32(out, 16, fields.dst);
+  if (options.length > 0) out.set(options, MIN_HEADER);
+  writeU16(out, 10, internetChecksum(out, 0, headerLength));
+  out.set(payload, headerLength);
+  return out;
+}
+
+/** Checks the length fields; returns an error message/offset or undefined when the datagram is well-formed. */
+function checkIpv4Lengths(bytes: Uint8Array): DecodeFailure | undefined {
+  if (bytes.length < MIN_HEADER) return fail(`IPv4 header needs 20 bytes but only ${String(bytes.length)} were received`, bytes.length);
+  const version = bytes[0]! >>> 4;
+  if (version !== 4) return fail(`IPv4 version ${String(version)} is not 4 (byte 0)`, 0);
+  const ihl = bytes[0]! & 0x0f;
+  if (ihl < 5) return fail(`IPv4 IHL ${String(ihl)} is below the minimum of 5 words (byte 0)`, 0);
+  if (ihl * 4 > bytes.length) {
+    return fail(`IPv4 IHL ${String(ihl)} (${String(ihl * 4)} bytes) exceeds the ${String(bytes.length)} bytes received (byte 0)`, 0);
+  }
+  const totalLength = readU16(bytes, 2);
+  if (totalLength < ihl * 4) {
+    return fail(`IPv4 total length ${String(totalLength)} is shorter than the ${String(ihl * 4)}-byte header (byte 2)`, 2);
+  }
+  if (totalLength > bytes.length) {
+    return fail(`IPv4 total length ${String(totalLength)} exceeds the ${String(bytes.length)} bytes received (byte 2)`, 2);
+  }
+  return undefined;
+}
+
+/** Decodes a datagram without throwing; bytes past the total length (link padding) are ignored. */
+export function decodeIpv4(bytes: Uint8Array): DecodeResult<DecodedIpv4> {
+  const problem = checkIpv4Lengths(bytes);
+  if (problem !== undefined) return problem;
+  const headerLength = (bytes[0]! & 0x0f) * 4;
+  const totalLength = readU16(bytes, 2);
+  const fragment = readU16(bytes, 6);
+  const header: Ipv4Header = {
+    ihl: headerLength >>> 2,
+    dscp: bytes[1]! >>> 2,
+    ecn: bytes[1]! & 0x03,
+    totalLength,
+    identification: readU16(bytes, 4),
+    dontFragment: (fragment & FLAG_DF) !== 0,
+    moreFragments: (fragment & FLAG_MF) !== 0,
+    fragmentOffset: fragment & 0x1fff,
+    ttl: bytes[8]!,
+    protocol: bytes[9]!,
+    checksum: readU16(bytes, 10),
+    src: readU32(bytes, 12),
+    dst: readU32(bytes, 16),
+    options: bytes.subarray(MIN_HEADER, headerLength),
+  };
+  const payload = bytes.subarray(headerLength, totalLength);
+  return { ok: true, value: { header, payload, checksumOk: internetChecksum(bytes, 0, headerLength) === 0 } };
+}
+
+/** Whether bytes start with an IPv4 header whose checksum verifies (false if the header is cut short or its IHL is invalid). */
+export function ipv4HeaderChecksumOk(bytes: Uint8Array): boolean {
+  if (bytes.length < MIN_HEADER) return false;
+  const headerLength = (bytes[0]! & 0x0f) * 4;
+  if (headerLength < MIN_HEADER || headerLength > bytes.length) return false;
+  return internetChecksum(bytes, 0, headerLength) === 0;
+}

@@ -1,0 +1,314 @@
+/**
+ * TCP segments (RFC 9293 §3.1 header format, pseudo-header and checksum; RFC 3168
+ * §6.1 ECE/CWR bits) and the options of RFC 9293 §3.2 (EOL, NOP, MSS), RFC 7323
+ * §2.2 and §3.2 (window scale, timestamps) and RFC 2018 §2–3 (SACK-permitted, SACK).
+ */
+import { assertUint, decodeFailure as fail, readU16, readU32, writeU16, writeU32 } from './bytes';
+import { internetChecksum, pseudoHeaderSum } from './checksum';
+import { IpProtocol, TcpFlag } from './types';
+import type { DecodeResult, TcpHeader, TcpOption } from './types';
+
+/** Fields to encode; a decoded TcpHeader is a valid input. */
+export interface TcpInput {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  /** Bit mask of TcpFlag values. */
+  readonly flags: number;
+  readonly window: number;
+  /** Default 0. */
+  readonly urgentPointer?: number;
+  /** Written in this order, then padded with EOL bytes to a 4-byte boundary; default none. */
+  readonly options?: readonly TcpOption[];
+}
+
+/** A decoded segment; payload and the data of unknown options are views into the decoded bytes. */
+export interface DecodedTcp {
+  readonly header: TcpHeader;
+  readonly payload: Uint8Array;
+  readonly checksumOk: boolean;
+}
+
+const MIN_HEADER = 20;
+const MAX_OPTIONS = 40;
+const KIND_EOL = 0;
+const KIND_NOP = 1;
+const KIND_MSS = 2;
+const KIND_WSCALE = 3;
+const KIND_SACK_PERMITTED = 4;
+const KIND_SACK = 5;
+const KIND_TIMESTAMPS = 8;
+const KNOWN_KINDS: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 5, 8]);
+const EOL_OPTION: TcpOption = Object.freeze({ kind: 'eol' });
+const NOP_OPTION: TcpOption = Object.freeze({ kind: 'nop' });
+const SACK_PERMITTED_OPTION: TcpOption = Object.freeze({ kind: 'sack-permitted' });
+const NO_OPTIONS: readonly TcpOption[] = Object.freeze([]);
+
+/** Wire length of one option; throws a RangeError for a SACK block count or unknown kind that cannot be encoded. */
+function optionLength(option: TcpOption): number {
+  switch (option.kind) {
+    case 'eol':
+    case 'nop':
+      return 1;
+    case 'mss':
+      return 4;
+    case 'wscale':
+      return 3;
+    case 'sack-permitted':
+      return 2;
+    case 'sack':
+      if (option.blocks.length < 1 || option.blocks.length > 4) {
+        throw new RangeError(`TCP SACK option has ${String(option.blocks.length)} blocks; need 1..4`);
+      }
+      return 2 + 8 * option.blocks.length;
+    case 'timestamps':
+      return 10;
+    case 'unknown':
+      if (KNOWN_KINDS.has(option.type)) throw new RangeError(`TCP option kind ${String(option.type)} is known; encode it by name`);
+      assertUint('TCP option kind', option.type, 0xff);
+      return 2 + option.data.length;
+  }
+}
+
+/** Unpadded wire length of an option list; throws a RangeError when it exceeds the 40 bytes a header can carry. */
+function optionsLength(options: readonly TcpOption[]): number {
+  let length = 0;
+  for (const option of options) length += optionLength(option);
+  if (length > MAX_OPTIONS) throw new RangeError(`TCP options take ${String(length)} bytes; at most 40 fit`);
+  return length;
+}
+
+/** Writes the SACK option at `at` and returns the offset after it. */
+function writeSack(out: Uint8Array, at: number, blocks: readonly (readonly [number, number])[]): number {
+  out[at] = KIND_SACK;
+  out[at + 1] = 2 + 8 * blocks.length;
+  let i = at + 2;
+  for (const [left, right] of blocks) {
+    assertUint('TCP SACK left edge', left, 0xffffffff);
+    assertUint('TCP SACK right edge', right, 0xffffffff);
+    writeU32(out, i, left);
+    writeU32(out, i + 4, right);
+    i += 8;
+  }
+  return i;
+}
+
+/** Writes one option at `at` (the bytes are zero) and returns the offset after it. */
+function writeOption(out: Uint8Array, at: number, option: TcpOption): number {
+  switch (option.kind) {
+    case 'eol':
+      return at + 1;
+    case 'nop':
+      out[at] = KIND_NOP;
+      return at + 1;
+    case 'mss':
+      assertUint('TCP MSS', option.mss, 0xffff);
+      out[at] = KIND_MSS;
+      out[at + 1] = 4;
+      writeU16(out, at + 2, option.mss);
+      return at + 4;
+    case 'wscale':
+      assertUint('TCP window scale shift', option.shift, 0xff);
+      out[at] = KIND_WSCALE;
+      out[at + 1] = 3;
+      out[at + 2] = option.shift;
+      return at + 3;
+    case 'sack-permitted':
+      out[at] = KIND_SACK_PERMITTED;
+      out[at + 1] = 2;
+      return at + 2;
+    case 'sack':
+      return writeSack(out, at, option.blocks);
+    case 'timestamps':
+      assertUint('TCP TSval', option.tsVal, 0xffffffff);
+      assertUint('TCP TSecr', option.tsEcr, 0xffffffff);
+      out[at] = KIND_TIMESTAMPS;
+      out[at + 1] = 10;
+      writeU32(out, at + 2, option.tsVal);
+      writeU32(out, at + 6, option.tsEcr);
+      return at + 10;
+    case 'unknown':
+      out[at] = option.type;
+      out[at + 1] = 2 + option.data.length;
+      out.set(option.data, at + 2);
+      return at + 2 + option.data.length;
+  }
+}
+
+/** Writes an option list at `at`; the zeroed bytes after it are the EOL padding. */
+function writeOptions(out: Uint8Array, at: number, options: readonly TcpOption[]): void {
+  let i = at;
+  for (const option of options) i = writeOption(out, i, option);
+}
+
+/** Encodes an option list in order, padded with EOL bytes to a multiple of 4; throws a RangeError past 40 bytes. */
+export function encodeTcpOptions(options: readonly TcpOption[]): Uint8Array {
+  const out = new Uint8Array((optionsLength(options) + 3) & ~3);
+  writeOptions(out, 0, options);
+  return out;
+}
+
+/** Throws a RangeError for any header field the segment cannot carry. */
+function checkTcpInput(f: TcpInput, srcIp: number, dstIp: number, length: number): void {
+  assertUint('TCP source port', f.srcPort, 0xffff);
+  assertUint('TCP destination port', f.dstPort, 0xffff);
+  assertUint('TCP sequence number', f.seq, 0xffffffff);
+  assertUint('TCP acknowledgment number', f.ack, 0xffffffff);
+  assertUint('TCP flags', f.flags, 0xff);
+  assertUint('TCP window', f.window, 0xffff);
+  assertUint('TCP urgent pointer', f.urgentPointer ?? 0, 0xffff);
+  assertUint('TCP source address', srcIp, 0xffffffff);
+  assertUint('TCP destination address', dstIp, 0xffffffff);
+  assertUint('TCP segment length', length, 0xffff);
+}
+
+/** Builds a segment with computed data offset and a checksum over the RFC 9293 pseudo-header of srcIp/dstIp. */
+export function encodeTcp(fields: TcpInput, payload: Uint8Array, srcIp: number, dstIp: number): Uint8Array {
+  const options = fields.options ?? NO_OPTIONS;
+  const headerLength = MIN_HEADER + ((optionsLength(options) + 3) & ~3);
+  const length = headerLength + payload.length;
+  checkTcpInput(fields, srcIp, dstIp, length);
+  const out = new Uint8Array(length);
+  writeU16(out, 0, fields.srcPort);
+  writeU16(out, 2, fields.dstPort);
+  writeU32(out, 4, fields.seq);
+  writeU32(out, 8, fields.ack);
+  out[12] = (headerLength >>> 2) << 4;
+  out[13] = fields.flags;
+  writeU16(out, 14, fields.window);
+  writeU16(out, 18, fields.urgentPointer ?? 0);
+  writeOptions(out, MIN_HEADER, options);
+  out.set(payload, headerLength);
+  writeU16(out, 16, internetChecksum(out, 0, length, pseudoHeaderSum(srcIp, dstIp, IpProtocol.TCP, length)));
+  return out;
+}
+
+/** Builds the error for a known option kind carrying the wrong length. */
+function wrongLength(name: string, at: number, length: number, expected: string): DecodeResult<TcpOption> {
+  return fail(`TCP ${name} option at byte ${String(at)} has length ${String(length)}, expected ${expected}`, at + 1);
+}
+
+/** Decodes a SACK option of `length` bytes at `at` (bounds already checked). */
+function parseSack(bytes: Uint8Array, at: number, length: number): DecodeResult<TcpOption> {
+  const count = (length - 2) / 8;
+  if (!Number.isInteger(count) || count < 1 || count > 4) return wrongLength('SACK', at, length, '2 + 8n with n = 1..4');
+  const blocks: (readonly [number, number])[] = [];
+  for (let i = at + 2; i < at + length; i += 8) blocks.push([readU32(bytes, i), readU32(bytes, i + 4)]);
+  return { ok: true, value: { kind: 'sack', blocks } };
+}
+
+/** Decodes one option of kind ≥ 2 whose `length` bytes at `at` lie inside the header. */
+function parseOption(bytes: Uint8Array, at: number, kind: number, length: number): DecodeResult<TcpOption> {
+  switch (kind) {
+    case KIND_MSS:
+      if (length !== 4) return wrongLength('MSS', at, length, '4');
+      return { ok: true, value: { kind: 'mss', mss: readU16(bytes, at + 2) } };
+    case KIND_WSCALE:
+      if (length !== 3) return wrongLength('window scale', at, length, '3');
+      return { ok: true, value: { kind: 'wscale', shift: bytes[at + 2]! } };
+    case KIND_SACK_PERMITTED:
+      if (length !== 2) return wrongLength('SACK-permitted', at, length, '2');
+      return { ok: true, value: SACK_PERMITTED_OPTION };
+    case KIND_SACK:
+      return parseSack(bytes, at, length);
+    case KIND_TIMESTAMPS:
+      if (length !== 10) return wrongLength('timestamps', at, length, '10');
+      return { ok: true, value: { kind: 'timestamps', tsVal: readU32(bytes, at + 2), tsEcr: readU32(bytes, at + 6) } };
+    default:
+      return { ok: true, value: { kind: 'unknown', type: kind, data: bytes.subarray(at + 2, at + length) } };
+  }
+}
+
+/** Checks the length byte of the option at `at`; returns its length or a failure. */
+function optionLengthAt(bytes: Uint8Array, at: number, end: number): DecodeResult<number> {
+  const kind = String(bytes[at]);
+  if (at + 1 >= end) return fail(`TCP option kind ${kind} at byte ${String(at)} has no length byte before the options end at byte ${String(end)}`, at);
+  const length = bytes[at + 1]!;
+  if (length < 2) return fail(`TCP option kind ${kind} at byte ${String(at)} has length ${String(length)}, below the minimum of 2`, at + 1);
+  if (at + length > end) {
+    return fail(`TCP option kind ${kind} at byte ${String(at)} has length ${String(length)}, running past the options end at byte ${String(end)}`, at + 1);
+  }
+  return { ok: true, value: length };
+}
+
+/** Decodes the options in bytes[start, end); offsets in errors count from the start of `bytes`. */
+function parseOptions(bytes: Uint8Array, start: number, end: number): DecodeResult<TcpOption[]> {
+  const options: TcpOption[] = [];
+  let at = start;
+  while (at < end) {
+    const kind = bytes[at]!;
+    if (kind === KIND_EOL) {
+      options.push(EOL_OPTION);
+      break;
+    }
+    if (kind === KIND_NOP) {
+      options.push(NOP_OPTION);
+      at++;
+      continue;
+    }
+    const length = optionLengthAt(bytes, at, end);
+    if (!length.ok) return length;
+    const option = parseOption(bytes, at, kind, length.value);
+    if (!option.ok) return option;
+    options.push(option.value);
+    at += length.value;
+  }
+  return { ok: true, value: options };
+}
+
+/** Decodes raw option bytes without throwing: EOL ends the list (recorded once), bytes after it are ignored. */
+export function decodeTcpOptions(bytes: Uint8Array): DecodeResult<TcpOption[]> {
+  return parseOptions(bytes, 0, bytes.length);
+}
+
+/** Decodes a segment without throwing, verifying its checksum against the pseudo-header of srcIp/dstIp. */
+export function decodeTcp(bytes: Uint8Array, srcIp: number, dstIp: number): DecodeResult<DecodedTcp> {
+  if (bytes.length < MIN_HEADER) return fail(`TCP header needs 20 bytes but only ${String(bytes.length)} were received`, bytes.length);
+  const dataOffset = bytes[12]! >>> 4;
+  if (dataOffset < 5) return fail(`TCP data offset ${String(dataOffset)} is below the minimum of 5 words (byte 12)`, 12);
+  const headerLength = dataOffset * 4;
+  if (headerLength > bytes.length) {
+    return fail(`TCP data offset ${String(dataOffset)} (${String(headerLength)} bytes) exceeds the ${String(bytes.length)} bytes received (byte 12)`, 12);
+  }
+  const options = parseOptions(bytes, MIN_HEADER, headerLength);
+  if (!options.ok) return options;
+  const header: TcpHeader = {
+    srcPort: readU16(bytes, 0),
+    dstPort: readU16(bytes, 2),
+    seq: readU32(bytes, 4),
+    ack: readU32(bytes, 8),
+    dataOffset,
+    flags: bytes[13]!,
+    window: readU16(bytes, 14),
+    checksum: readU16(bytes, 16),
+    urgentPointer: readU16(bytes, 18),
+    options: options.value,
+  };
+  const sum = pseudoHeaderSum(srcIp, dstIp, IpProtocol.TCP, bytes.length);
+  const checksumOk = internetChecksum(bytes, 0, bytes.length, sum) === 0;
+  return { ok: true, value: { header, payload: bytes.subarray(headerLength), checksumOk } };
+}
+
+const FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [TcpFlag.FIN, 'FIN'],
+  [TcpFlag.SYN, 'SYN'],
+  [TcpFlag.RST, 'RST'],
+  [TcpFlag.PSH, 'PSH'],
+  [TcpFlag.ACK, 'ACK'],
+  [TcpFlag.URG, 'URG'],
+  [TcpFlag.ECE, 'ECE'],
+  [TcpFlag.CWR, 'CWR'],
+];
+
+/** Flags as Wireshark's info column lists them inside brackets, e.g. "SYN, ACK"; "<None>" when no flag is set. */
+export function tcpFlagsToString(flags: number): string {
+  const names: string[] = [];
+  for (const [bit, name] of FLAG_NAMES) if ((flags & bit) !== 0) names.push(name);
+  return names.length === 0 ? '<None>' : names.join(', ');
+}
+
+/** SEG.LEN of RFC 9293 §3.4: payload octets plus one each for SYN and FIN, which occupy sequence space. */
+export function tcpSegmentLength(header: Pick<TcpHeader, 'flags'>, payloadLength: number): number {
+  return payloadLength + ((header.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((header.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
+}

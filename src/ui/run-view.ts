@@ -1,0 +1,64 @@
+/**
+ * Pure view model: run the first scenario for a seed and turn its trace into
+ * rows for the trace table. No React here, so it is easy to test and reuse.
+ */
+import { runUdpEcho } from '../scenarios/udp-echo';
+import { NO_FAULTS } from '../sim/net/link';
+import { formatSimTime } from '../sim/core/time';
+import type { TraceEntry } from '../sim/core/trace';
+import { describePacket } from '../sim/wire/describe';
+
+/** One row of the trace table. */
+export interface TraceRow {
+  readonly index: number;
+  readonly time: string;
+  readonly kind: TraceEntry['kind'];
+  readonly where: string;
+  readonly what: string;
+}
+
+/** A finished run as the page shows it. */
+export interface RunView {
+  readonly hash: string;
+  readonly eventCount: number;
+  readonly packetCount: number;
+  readonly endTime: string;
+  readonly rows: readonly TraceRow[];
+}
+
+/** Faults used when the "lossy links" box is ticked. */
+export const DEMO_FAULTS = { ...NO_FAULTS, lossPerMille: 150, duplicatePerMille: 50, jitterUs: 400 };
+
+/** Run the UDP scenario and build its view. */
+export function runView(seed: number, faults: boolean): RunView {
+  const { sim } = runUdpEcho({ seed, requests: 5, faults: faults ? DEMO_FAULTS : NO_FAULTS });
+  const trace = sim.trace;
+  const rows = trace.events.map((e) => toRow(e, (id) => trace.packetBytes(id)));
+  return { hash: trace.hash(), eventCount: trace.length, packetCount: trace.packets.length, endTime: formatSimTime(sim.now), rows };
+}
+
+function toRow(e: TraceEntry, bytesOf: (id: number) => Uint8Array | undefined): TraceRow {
+  const base = { index: e.index, time: formatSimTime(e.time), kind: e.kind };
+  const packet = (id: number): string => {
+    const bytes = bytesOf(id);
+    return bytes ? `#${id} ${describePacket(bytes)}` : `#${id}`;
+  };
+  switch (e.kind) {
+    case 'packet-send':
+      return { ...base, where: `${e.node}/${e.iface}`, what: packet(e.packetId) };
+    case 'packet-deliver':
+      return { ...base, where: `${e.node}/${e.iface}`, what: packet(e.packetId) };
+    case 'packet-drop':
+      return { ...base, where: `${e.node}/${e.iface ?? '-'}`, what: `${packet(e.packetId)} dropped: ${e.reason}${e.detail ? ` (${e.detail})` : ''}` };
+    case 'packet-duplicate':
+      return { ...base, where: `${e.node}/${e.iface}`, what: `#${e.packetId} duplicated as #${e.copyId}` };
+    case 'state-change':
+      return { ...base, where: e.node, what: `${e.machine}: ${e.from} → ${e.to}` };
+    case 'timer':
+      return { ...base, where: e.node, what: `timer ${e.name} ${e.action}` };
+    case 'app':
+      return { ...base, where: `${e.node} (${e.app})`, what: e.message };
+    case 'fault':
+      return { ...base, where: e.target, what: e.fault };
+  }
+}
