@@ -41,9 +41,13 @@ export function pseudoHeaderBytes(src: number, dst: number, protocol: number, le
   return [src >>> 24, (src >>> 16) & 255, (src >>> 8) & 255, src & 255, dst >>> 24, (dst >>> 16) & 255, (dst >>> 8) & 255, dst & 255, 0, protocol, length >>> 8, length & 255];
 }
 
+/** Any unsigned 32-bit integer (addresses, sequence numbers, timestamps). */
 export const u32 = fc.integer({ min: 0, max: 0xffffffff });
+/** Any unsigned 16-bit integer (ports, windows). */
 export const u16 = fc.integer({ min: 0, max: 0xffff });
+/** Any byte value. */
 export const u8 = fc.integer({ min: 0, max: 0xff });
+/** A payload of up to 2000 random bytes (larger than one Ethernet MTU). */
 export const payloadArb = fc.uint8Array({ maxLength: 2000 });
 
 /** Valid IPv4 encoder input; optional fields are sometimes absent so defaults are exercised. */
