@@ -7,9 +7,9 @@
 import { Simulation } from '../sim/core/simulation';
 import { ms, type SimTime } from '../sim/core/time';
 import { DEFAULT_LINK, NO_FAULTS, type LinkFaults, type LinkProperties } from '../sim/net/link';
-import { Network } from '../sim/net/network';
+import type { Network } from '../sim/net/network';
 import { UdpLayer } from '../sim/net/udp';
-import { ipv4AddressOrThrow as ip } from '../sim/wire/ipv4-address';
+import { clientRouterServer, PAIR_ADDRESSES } from './topology';
 
 /** Options of the UDP request/response scenario. */
 export interface UdpEchoOptions {
@@ -21,13 +21,8 @@ export interface UdpEchoOptions {
   readonly faults?: LinkFaults;
 }
 
-/** Addresses used by the scenario (documentation ranges would also do; these are private). */
-export const UDP_ECHO_ADDRESSES = {
-  client: ip('10.0.1.2'),
-  routerClientSide: ip('10.0.1.1'),
-  routerServerSide: ip('10.0.2.1'),
-  server: ip('10.0.2.2'),
-} as const;
+/** Addresses used by the scenario. */
+export const UDP_ECHO_ADDRESSES = PAIR_ADDRESSES;
 
 const ECHO_PORT = 7;
 const CLIENT_PORT = 40_000;
@@ -49,16 +44,9 @@ export function asciiText(bytes: Uint8Array): string {
 /** Build the topology and the two applications; nothing has run yet. */
 export function buildUdpEcho(options: UdpEchoOptions): { sim: Simulation; network: Network } {
   const sim = new Simulation({ seed: options.seed });
-  const network = new Network(sim);
   const a = UDP_ECHO_ADDRESSES;
   const props: LinkProperties = { ...DEFAULT_LINK, bandwidthBps: 100_000_000, faults: options.faults ?? NO_FAULTS };
-  const client = network.addHost('client');
-  const router = network.addHost('router', { forwarding: true });
-  const server = network.addHost('server');
-  network.connect('client-router', { host: client, iface: 'eth0', address: a.client, prefixLength: 24 }, { host: router, iface: 'eth0', address: a.routerClientSide, prefixLength: 24 }, props);
-  network.connect('router-server', { host: router, iface: 'eth1', address: a.routerServerSide, prefixLength: 24 }, { host: server, iface: 'eth0', address: a.server, prefixLength: 24 }, props);
-  client.routes.add({ prefix: 0, prefixLength: 0, iface: client.iface('eth0'), gateway: a.routerClientSide });
-  server.routes.add({ prefix: 0, prefixLength: 0, iface: server.iface('eth0'), gateway: a.routerServerSide });
+  const { network, client, server } = clientRouterServer(sim, props, props);
 
   const serverUdp = new UdpLayer(server);
   const echo = serverUdp.bind(ECHO_PORT, (d) => {

@@ -60,5 +60,7 @@ function toRow(e: TraceEntry, bytesOf: (id: number) => Uint8Array | undefined): 
       return { ...base, where: `${e.node} (${e.app})`, what: e.message };
     case 'fault':
       return { ...base, where: e.target, what: e.fault };
+    case 'tcp':
+      return { ...base, where: e.node, what: `${e.conn}: ${e.what}${e.packetId === undefined ? '' : ` ${packet(e.packetId)}`}${e.detail ? ` (${e.detail})` : ''}` };
   }
 }

@@ -44,7 +44,20 @@ export type TraceEventBody =
   | { readonly kind: 'state-change'; readonly node: string; readonly machine: string; readonly from: string; readonly to: string; readonly cause?: string }
   | { readonly kind: 'timer'; readonly node: string; readonly name: string; readonly action: 'set' | 'fire' | 'cancel'; readonly at?: SimTime }
   | { readonly kind: 'app'; readonly node: string; readonly app: string; readonly message: string; readonly data?: Readonly<Record<string, string | number | boolean>> }
-  | { readonly kind: 'fault'; readonly target: string; readonly fault: string; readonly detail?: string };
+  | { readonly kind: 'fault'; readonly target: string; readonly fault: string; readonly detail?: string }
+  | { readonly kind: 'tcp'; readonly node: string; readonly conn: string; readonly what: TcpTraceWhat; readonly packetId?: number; readonly detail?: string };
+
+/** Notable TCP happenings the trace marks beyond state changes. */
+export type TcpTraceWhat =
+  | 'retransmit' // a segment sent again after an RTO
+  | 'fast-retransmit' // sent again after three duplicate ACKs or a partial ACK
+  | 'sack-retransmit' // a hole the peer's SACK blocks revealed, filled during recovery
+  | 'window-probe' // a zero-window probe
+  | 'challenge-ack' // RFC 5961 challenge ACK
+  | 'rst-sent'
+  | 'segment-dropped' // an arriving segment discarded by the rules (detail says which)
+  | 'illegal-transition' // the engine asked the machine for an event the state does not allow
+  | 'gave-up'; // retransmission limit reached
 
 /** One entry of the trace. */
 export type TraceEntry = TraceBase & TraceEventBody;

@@ -1,0 +1,268 @@
+/**
+ * Segment departure: building and sending SYN, SYN-ACK, ACK, RST and data
+ * segments (RFC 9293 §3.10.4, §3.8.6), the send loop with Nagle (§3.7.4) and
+ * sender-side SWS avoidance, congestion and flow control, retransmission on
+ * RTO (RFC 6298 §5) and zero-window probing (§3.8.6.1).
+ */
+import { encodeTcp } from '../wire/tcp';
+import { TcpFlag, type TcpOption } from '../wire/types';
+import { onRetransmissionTimeout } from './congestion';
+import type { Connection } from './connection';
+import { windowToAdvertise } from './segment-rules';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt, seqMax } from './seq';
+import type { Tcb } from './tcb';
+
+/** Our timestamp clock: milliseconds of simulated time plus the connection's offset (RFC 7323 §5.4). */
+export function tsNow(conn: Connection): number {
+  return (Math.floor(conn.now / 1000) + conn.tcb.tsOffset) >>> 0;
+}
+
+/** Options of our SYN or SYN-ACK, in the profile's order. A SYN-ACK carries only what the SYN offered. */
+export function synOptions(conn: Connection, synAck: boolean): TcpOption[] {
+  const t = conn.tcb;
+  const o = t.options;
+  const ws = synAck ? t.sndWscale >= 0 && t.rcvWscale > 0 : o.windowScaling;
+  const sack = synAck ? t.sackOk : o.sack;
+  const ts = synAck ? t.tsOk : o.timestamps;
+  const mss: TcpOption = { kind: 'mss', mss: t.rcvMss };
+  const wscale: TcpOption = { kind: 'wscale', shift: synAck ? t.rcvWscale : t.offeredWscale };
+  const stamp: TcpOption = { kind: 'timestamps', tsVal: tsNow(conn), tsEcr: synAck ? t.tsRecent : 0 };
+  const nop: TcpOption = { kind: 'nop' };
+  const sackOk: TcpOption = { kind: 'sack-permitted' };
+  if (t.profile.synOptionOrder === 'bsd') {
+    return [mss, ...(ws ? [nop, wscale] : []), ...(sack ? [sackOk] : []), ...(ts ? [stamp] : [])];
+  }
+  // Linux tcp_options_write(): MSS, then SACK-permitted folded into the timestamp word, then window scale.
+  const list: TcpOption[] = [mss];
+  if (ts) list.push(...(sack ? [sackOk, stamp] : [nop, nop, stamp]));
+  else if (sack) list.push(nop, nop, sackOk);
+  if (ws) list.push(nop, wscale);
+  return list;
+}
+
+/** Options of a non-SYN segment: timestamps, then SACK blocks (Linux order). */
+function segmentOptions(conn: Connection): TcpOption[] {
+  const t = conn.tcb;
+  const list: TcpOption[] = [];
+  if (t.tsOk) list.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsVal: tsNow(conn), tsEcr: t.tsRecent });
+  if (t.sackOk && !t.reassembly.empty) {
+    const blocks = t.reassembly.sackBlocks(t.tsOk ? 3 : 4);
+    if (blocks.length > 0) list.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks });
+  }
+  return list;
+}
+
+/** The window field for a non-SYN segment; moves the advertised right edge. */
+function windowField(t: Tcb): number {
+  const wnd = windowToAdvertise(t);
+  const edge = seqAdd(t.rcvNxt, wnd);
+  if (seqGt(edge, t.rcvAdvEdge)) t.rcvAdvEdge = edge;
+  return Math.min(0xffff, wnd >>> t.rcvWscale);
+}
+
+interface Emit {
+  readonly flags: number;
+  readonly seq: number;
+  readonly payload?: Uint8Array;
+  readonly options?: TcpOption[];
+  readonly window?: number;
+}
+
+/** Encode and send one segment; returns its packet id. Every segment with ACK resets delayed-ACK state. */
+export function emit(conn: Connection, e: Emit): number | null {
+  const t = conn.tcb;
+  const hasAck = (e.flags & TcpFlag.ACK) !== 0;
+  const window = e.window ?? windowField(t);
+  const fields = {
+    srcPort: t.localPort,
+    dstPort: t.remotePort,
+    seq: e.seq >>> 0,
+    ack: hasAck ? t.rcvNxt : 0,
+    flags: e.flags,
+    window,
+    options: e.options ?? segmentOptions(conn),
+  };
+  const bytes = encodeTcp(fields, e.payload ?? EMPTY, t.localAddress, t.remoteAddress);
+  if (hasAck) {
+    t.lastAckSent = t.rcvNxt;
+    t.unackedBytes = 0;
+    conn.cancelTimer('delayed-ack');
+  }
+  t.stats.segmentsSent++;
+  return conn.host.transmit(t, bytes);
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Send our SYN (active open) or SYN-ACK (passive or simultaneous open), and time it. */
+export function sendSyn(conn: Connection, synAck: boolean): void {
+  const t = conn.tcb;
+  const id = emit(conn, {
+    flags: synAck ? TcpFlag.SYN | TcpFlag.ACK : TcpFlag.SYN,
+    seq: t.iss,
+    options: synOptions(conn, synAck),
+    window: synAck ? t.profile.synAckWindow : t.profile.synWindow,
+  });
+  if (synAck) t.rcvAdvEdge = seqAdd(t.rcvNxt, t.profile.synAckWindow);
+  if (t.sndMax !== t.iss) conn.traceTcp('retransmit', id ?? undefined, synAck ? 'SYN-ACK' : 'SYN');
+  t.sndNxt = seqAdd(t.iss, 1);
+  t.sndMax = t.sndNxt;
+  if (!t.rttProbe && !t.synRetransmitted) t.rttProbe = { seq: t.iss, sentAt: conn.now };
+  conn.restartRto(() => onSynTimeout(conn, synAck));
+}
+
+function onSynTimeout(conn: Connection, synAck: boolean): void {
+  const t = conn.tcb;
+  if (t.state !== 'SYN-SENT' && t.state !== 'SYN-RECEIVED') return;
+  t.timeouts++;
+  if (t.timeouts > t.profile.synRetries) {
+    conn.traceTcp('gave-up', undefined, `${t.timeouts - 1} ${synAck ? 'SYN-ACK' : 'SYN'} retransmissions`);
+    conn.control('RETRANSMIT_GIVE_UP');
+    return;
+  }
+  t.rtt.backoff++;
+  t.synRetransmitted = true;
+  t.rttProbe = null;
+  t.stats.retransmissions++;
+  sendSyn(conn, t.state === 'SYN-RECEIVED');
+}
+
+/** Send a pure ACK now. */
+export function sendAck(conn: Connection): void {
+  emit(conn, { flags: TcpFlag.ACK, seq: conn.tcb.sndNxt });
+}
+
+/** ACK after the delayed-ACK timeout, or now when delayed ACKs are off; a segment sent meanwhile carries it. */
+export function scheduleAck(conn: Connection): void {
+  if (!conn.tcb.options.delayedAck) return sendAck(conn);
+  if (!conn.hasTimer('delayed-ack')) conn.setTimer('delayed-ack', conn.tcb.profile.delayedAckUs, () => sendAck(conn));
+}
+
+/** Send RST,ACK from SND.NXT (ABORT, RFC 9293 §3.10.5). */
+export function sendRst(conn: Connection): void {
+  const id = emit(conn, { flags: TcpFlag.RST | TcpFlag.ACK, seq: conn.tcb.sndNxt, options: [] });
+  conn.traceTcp('rst-sent', id ?? undefined, 'abort');
+}
+
+/** Bytes of the send buffer still to be sent from SND.NXT. */
+export function unsentBytes(t: Tcb): number {
+  return Math.max(0, seqDiff(t.sndDataEnd, t.sndNxt));
+}
+
+/** True once our FIN has been sent (it occupies sndDataEnd). */
+export function finSent(t: Tcb): boolean {
+  return t.finQueued && seqGt(t.sndMax, t.sndDataEnd);
+}
+
+/** Bytes sent and not yet acknowledged (FlightSize, RFC 5681). */
+export function flightSize(t: Tcb): number {
+  return seqDiff(t.sndMax, t.sndUna);
+}
+
+/**
+ * The send loop: send what flow control, congestion control, Nagle and SWS
+ * avoidance allow, then the FIN. Bounded: each pass sends or breaks.
+ */
+export function output(conn: Connection): void {
+  const t = conn.tcb;
+  if (t.state === 'SYN-SENT' || t.state === 'SYN-RECEIVED' || t.state === 'CLOSED' || t.state === 'LISTEN') return;
+  for (let guard = 0; guard < 100_000; guard++) {
+    if (t.sndNxt !== t.sndMax) t.sndNxt = seqMax(t.sndNxt, t.scoreboard.skipSacked(t.sndNxt));
+    const usable = Math.min(t.sndWnd, t.cc.cwnd) - seqDiff(t.sndNxt, t.sndUna);
+    const avail = unsentBytes(t);
+    let len = Math.min(avail, t.sendMss, Math.max(0, usable));
+    if (t.sndNxt !== t.sndMax) len = Math.min(len, t.scoreboard.holeLength(t.sndNxt, len));
+    const finPending = t.finQueued && seqLe(t.sndNxt, t.sndDataEnd);
+    const withFin = finPending && len === avail;
+    if (len <= 0 && !withFin) break;
+    // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): wait for a full segment or half the largest window.
+    if (len > 0 && len < t.sendMss && len < avail && len < t.maxSndWnd / 2) break;
+    // Nagle (RFC 9293 §3.7.4): one small segment in flight at a time.
+    if (len > 0 && len < t.sendMss && !withFin && t.options.nagle && t.sndUna !== t.sndMax && t.sndNxt === t.sndMax) break;
+    sendData(conn, t.sndNxt, len, withFin);
+  }
+  managePersist(conn);
+}
+
+/** Send `len` bytes from `seq` (new or again), with FIN when `fin`. Advances SND.NXT when sending from it. */
+export function sendData(conn: Connection, seq: number, len: number, fin: boolean, what?: 'fast-retransmit' | 'sack-retransmit' | 'retransmit'): void {
+  const t = conn.tcb;
+  const offset = t.sendBuffer.length - seqDiff(t.sndDataEnd, seq);
+  const payload = len > 0 ? t.sendBuffer.peek(offset, len) : EMPTY;
+  const end = seqAdd(seq, len + (fin ? 1 : 0));
+  const pushed = len > 0 && seqAdd(seq, len) === t.sndDataEnd;
+  const flags = TcpFlag.ACK | (pushed ? TcpFlag.PSH : 0) | (fin ? TcpFlag.FIN : 0);
+  const again = seqLt(seq, t.sndMax);
+  const id = emit(conn, { flags, seq, payload });
+  if (again) {
+    t.stats.retransmissions++;
+    t.rttProbe = null; // Karn: no sample from anything sent twice
+    conn.traceTcp(what ?? 'retransmit', id ?? undefined);
+  } else if (!t.rttProbe) {
+    t.rttProbe = { seq, sentAt: conn.now };
+  }
+  if (seq === t.sndNxt) t.sndNxt = end;
+  if (seqGt(end, t.sndMax)) t.sndMax = end;
+  if (!conn.hasTimer('rto')) conn.restartRto(() => onRtoExpired(conn));
+}
+
+/** RTO expiry (RFC 6298 (5.4)–(5.6)): back off, collapse cwnd, go back to SND.UNA. */
+export function onRtoExpired(conn: Connection): void {
+  const t = conn.tcb;
+  if (t.sndUna === t.sndMax) return;
+  t.timeouts++;
+  if (t.timeouts > t.profile.dataRetries) {
+    conn.traceTcp('gave-up', undefined, `${t.timeouts - 1} retransmissions`);
+    conn.control('RETRANSMIT_GIVE_UP');
+    return;
+  }
+  onRetransmissionTimeout(t.cc, flightSize(t), t.sendMss);
+  t.cc.recover = t.sndMax; // RFC 6582 §3.2 step 4: no fast recovery for losses before the RTO
+  t.rtt.backoff++;
+  t.sndNxt = t.sndUna;
+  t.rtxNext = t.sndUna;
+  t.rttProbe = null;
+  const len = Math.min(t.sendMss, unsentBytes(t));
+  const fin = t.finQueued && len === unsentBytes(t);
+  conn.cancelTimer('rto');
+  sendData(conn, t.sndUna, len, fin, 'retransmit');
+  conn.restartRto(() => onRtoExpired(conn));
+}
+
+/** Start or stop zero-window probing (RFC 9293 §3.8.6.1). */
+function managePersist(conn: Connection): void {
+  const t = conn.tcb;
+  const stalled = t.sndWnd === 0 && unsentBytes(t) > 0 && t.sndUna === t.sndMax;
+  if (!stalled) {
+    if (t.persisting) {
+      t.persisting = false;
+      t.persistBackoff = 0;
+      conn.cancelTimer('persist');
+    }
+    return;
+  }
+  if (!conn.hasTimer('persist')) armPersist(conn);
+}
+
+function armPersist(conn: Connection): void {
+  const t = conn.tcb;
+  t.persisting = true;
+  const base = Math.max(t.rtt.rtoUs, t.profile.rtoMinUs);
+  const delay = Math.min(t.profile.rtoMaxUs, base * 2 ** t.persistBackoff);
+  conn.setTimer('persist', delay, () => onPersist(conn));
+}
+
+/** Send a one-byte window probe beyond the zero window, then re-arm with back-off. */
+function onPersist(conn: Connection): void {
+  const t = conn.tcb;
+  if (t.sndWnd !== 0 || unsentBytes(t) === 0) {
+    t.persisting = false;
+    output(conn);
+    return;
+  }
+  const payload = t.sendBuffer.peek(t.sendBuffer.length - seqDiff(t.sndDataEnd, t.sndNxt), 1);
+  const id = emit(conn, { flags: TcpFlag.ACK, seq: t.sndNxt, payload });
+  conn.traceTcp('window-probe', id ?? undefined);
+  t.persistBackoff++;
+  armPersist(conn);
+}

@@ -1,0 +1,205 @@
+/**
+ * The TCP layer of one host: demultiplexes arriving segments to connections
+ * (RFC 9293 §3.10.7), spawns connections from listening sockets, answers
+ * segments for closed ports with RST (§3.10.7.1), picks ISNs (RFC 6528) and
+ * ephemeral ports from seeded streams, and offers the socket calls apps use.
+ */
+import type { Prng } from '../core/prng';
+import { fnv1a32 } from '../core/prng';
+import type { Host, IpDelivery } from '../net/host';
+import { decodeTcp, encodeTcp } from '../wire/tcp';
+import { IpProtocol, TcpFlag } from '../wire/types';
+import { Connection, type ConnectionHost, type TcpSocketHandlers } from './connection';
+import type { TcpControl } from './control';
+import { has, inboundSegment, segmentLength, type InboundSegment } from './inbound';
+import { segmentArrives } from './input';
+import type { TcpProfile } from './profile';
+import { seqAdd } from './seq';
+import { DEFAULT_SOCKET_OPTIONS, newTcb, type Tcb, type TcpSocketOptions } from './tcb';
+
+/** A listening socket: a connection in LISTEN that spawns one connection per SYN. */
+export interface Listener {
+  readonly port: number;
+  readonly connection: Connection;
+  close(): void;
+}
+
+/** Options for a TCP layer. */
+export interface TcpLayerOptions {
+  readonly profile: TcpProfile;
+  readonly control: TcpControl;
+}
+
+/** Where and how to connect. */
+export interface ConnectRequest {
+  readonly dst: number;
+  readonly dstPort: number;
+  readonly src?: number;
+  readonly srcPort?: number;
+  readonly options?: Partial<TcpSocketOptions>;
+  readonly handlers?: TcpSocketHandlers;
+}
+
+const EPHEMERAL_LOW = 32_768; // Linux ip_local_port_range
+const EPHEMERAL_HIGH = 60_999;
+
+/** The TCP of one host. */
+export class TcpLayer implements ConnectionHost {
+  readonly sim: Host['sim'];
+  readonly hostName: string;
+  readonly control: TcpControl;
+  readonly profile: TcpProfile;
+  /** Live connections by 4-tuple key. */
+  readonly connections = new Map<string, Connection>();
+  private readonly listeners = new Map<string, { onAccept: (c: Connection) => void; options: TcpSocketOptions; listener: Listener }>();
+  private readonly isnSecret: number;
+  private readonly rng: Prng;
+
+  constructor(
+    readonly host: Host,
+    options: TcpLayerOptions,
+  ) {
+    this.sim = host.sim;
+    this.hostName = host.name;
+    this.control = options.control;
+    this.profile = options.profile;
+    this.rng = host.sim.rng.child(`tcp:${host.name}`);
+    this.isnSecret = this.rng.nextU32();
+    host.registerProtocol(IpProtocol.TCP, (d) => this.receive(d));
+    host.onCrash(() => this.crash());
+  }
+
+  /** Listen on `port` (any local address unless `address` is given). `onAccept` runs when a connection is established. */
+  listen(port: number, onAccept: (connection: Connection) => void, options: Partial<TcpSocketOptions> = {}, address = 0): Listener {
+    const key = listenKey(address, port);
+    if (this.listeners.has(key)) throw new Error(`TCP port ${port} already listening on ${this.hostName}`);
+    const socketOptions = { ...DEFAULT_SOCKET_OPTIONS, ...options };
+    const connection = this.newConnection({ localAddress: address, localPort: port, remoteAddress: 0, remotePort: 0 }, socketOptions, true);
+    connection.control('OPEN_PASSIVE');
+    const listener: Listener = {
+      port,
+      connection,
+      close: () => {
+        if (this.listeners.get(key)?.listener === listener) this.listeners.delete(key);
+        connection.control('CLOSE');
+      },
+    };
+    this.listeners.set(key, { onAccept, options: socketOptions, listener });
+    return listener;
+  }
+
+  /** Active open (RFC 9293 §3.10.1): sends a SYN; handlers hear of success or failure. */
+  connect(request: ConnectRequest): Connection {
+    const src = request.src ?? this.host.routes.lookup(request.dst)?.iface.address;
+    if (src === undefined) throw new Error(`${this.hostName} has no route to connect to ${request.dst}`);
+    const srcPort = request.srcPort ?? this.ephemeralPort(src, request.dst, request.dstPort);
+    const tuple = { localAddress: src, localPort: srcPort, remoteAddress: request.dst, remotePort: request.dstPort };
+    if (this.connections.has(connectionKey(tuple))) throw new Error(`connection ${srcPort}→${request.dstPort} already exists`);
+    const connection = this.newConnection(tuple, { ...DEFAULT_SOCKET_OPTIONS, ...request.options }, false);
+    if (request.handlers) connection.handlers = request.handlers;
+    this.connections.set(connectionKey(tuple), connection);
+    connection.control('OPEN_ACTIVE');
+    connection.flush();
+    return connection;
+  }
+
+  /** ConnectionHost: put a segment on the wire inside IPv4. */
+  transmit(tcb: Tcb, segment: Uint8Array): number | null {
+    return this.host.send({ dst: tcb.remoteAddress, src: tcb.localAddress, protocol: IpProtocol.TCP, payload: segment });
+  }
+
+  /** ConnectionHost: forget a connection that reached CLOSED (or went back to LISTEN). */
+  release(connection: Connection): void {
+    connection.cancelAllTimers();
+    const key = connectionKey(connection.tcb);
+    if (this.connections.get(key) === connection) this.connections.delete(key);
+  }
+
+  /** ConnectionHost: RST for a segment with no (valid) connection (RFC 9293 §3.10.7.1). */
+  resetReply(seg: InboundSegment): void {
+    if (has(seg, TcpFlag.RST)) return;
+    const h = seg.header;
+    const fields = has(seg, TcpFlag.ACK)
+      ? { seq: h.ack, ack: 0, flags: TcpFlag.RST } // <SEQ=SEG.ACK><CTL=RST>
+      : { seq: 0, ack: seqAdd(h.seq, segmentLength(seg)), flags: TcpFlag.RST | TcpFlag.ACK }; // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+    const bytes = encodeTcp({ srcPort: h.dstPort, dstPort: h.srcPort, window: 0, ...fields }, new Uint8Array(0), seg.dst, seg.src);
+    const id = this.host.send({ dst: seg.src, src: seg.dst, protocol: IpProtocol.TCP, payload: bytes });
+    this.sim.trace.record({ kind: 'tcp', node: this.hostName, conn: `port ${h.dstPort}`, what: 'rst-sent', ...(id === null ? {} : { packetId: id }), detail: `reply to segment #${seg.packetId}` });
+  }
+
+  /** Demultiplex one arriving datagram. */
+  receive(d: IpDelivery): void {
+    const decoded = decodeTcp(d.payload, d.header.src, d.header.dst);
+    if (!decoded.ok) return void this.host.drop(d.iface, d.packetId, 'malformed', decoded.error);
+    if (!decoded.value.checksumOk) return void this.host.drop(d.iface, d.packetId, 'bad-checksum', 'TCP checksum');
+    const seg = inboundSegment(decoded.value.header, decoded.value.payload, d.packetId, d.header.src, d.header.dst);
+    this.deliver(seg);
+  }
+
+  /** Hand a decoded segment to its connection, a listener, or the closed-port rule. */
+  deliver(seg: InboundSegment): void {
+    const h = seg.header;
+    const key = connectionKey({ localAddress: seg.dst, localPort: h.dstPort, remoteAddress: seg.src, remotePort: h.srcPort });
+    const existing = this.connections.get(key);
+    if (existing) {
+      segmentArrives(existing, seg);
+      existing.flush();
+      return;
+    }
+    const listening = this.listeners.get(listenKey(seg.dst, h.dstPort)) ?? this.listeners.get(listenKey(0, h.dstPort));
+    if (!listening) return this.resetReply(seg);
+    if (has(seg, TcpFlag.RST)) return; // LISTEN: ignore RST (§3.10.7.2)
+    if (has(seg, TcpFlag.ACK)) return this.resetReply(seg); // LISTEN: ACK gets <SEQ=SEG.ACK><CTL=RST>
+    if (!has(seg, TcpFlag.SYN)) return;
+    this.spawn(seg, key, listening.options, listening.onAccept);
+  }
+
+  /**
+   * A SYN for a listening socket: a new connection that starts as a copy of the
+   * listener's machine snapshot (LISTEN) and takes the SYN from there.
+   */
+  private spawn(seg: InboundSegment, key: string, options: TcpSocketOptions, onAccept: (c: Connection) => void): void {
+    const tuple = { localAddress: seg.dst, localPort: seg.header.dstPort, remoteAddress: seg.src, remotePort: seg.header.srcPort };
+    const child = this.newConnection(tuple, options, true);
+    child.tcb.state = 'LISTEN';
+    child.handlers = { onEstablished: () => onAccept(child) };
+    this.connections.set(key, child);
+    segmentArrives(child, seg);
+    child.flush();
+  }
+
+  private newConnection(tuple: Pick<Tcb, 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'>, options: TcpSocketOptions, passiveOpen: boolean): Connection {
+    const iss = this.isn(tuple);
+    const tcb = newTcb({ ...tuple, iss, tsOffset: this.rng.nextU32(), profile: this.profile, options, passiveOpen });
+    return new Connection(this, tcb);
+  }
+
+  /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock. */
+  private isn(t: Pick<Tcb, 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'>): number {
+    const f = fnv1a32(`${t.localAddress}:${t.localPort}:${t.remoteAddress}:${t.remotePort}`, this.isnSecret);
+    return (Math.floor(this.sim.now / 4) + f) >>> 0;
+  }
+
+  private ephemeralPort(src: number, dst: number, dstPort: number): number {
+    for (let i = 0; i < 1000; i++) {
+      const port = this.rng.between(EPHEMERAL_LOW, EPHEMERAL_HIGH);
+      if (!this.connections.has(connectionKey({ localAddress: src, localPort: port, remoteAddress: dst, remotePort: dstPort }))) return port;
+    }
+    throw new Error(`${this.hostName}: no free ephemeral port`);
+  }
+
+  private crash(): void {
+    for (const c of this.connections.values()) c.cancelAllTimers();
+    this.connections.clear();
+    this.listeners.clear();
+  }
+}
+
+/** The demultiplexing key of a connection. */
+export function connectionKey(t: { localAddress: number; localPort: number; remoteAddress: number; remotePort: number }): string {
+  return `${t.localAddress}:${t.localPort}:${t.remoteAddress}:${t.remotePort}`;
+}
+
+function listenKey(address: number, port: number): string {
+  return `${address}:${port}`;
+}
