@@ -9,7 +9,10 @@ import { ms, type SimTime } from '../sim/core/time';
 import { DEFAULT_LINK, NO_FAULTS, type LinkFaults, type LinkProperties } from '../sim/net/link';
 import type { Network } from '../sim/net/network';
 import { UdpLayer } from '../sim/net/udp';
+import * as v from 'valibot';
+import { parseWith } from './params';
 import { clientRouterServer, PAIR_ADDRESSES } from './topology';
+import type { ScenarioDefinition } from './types';
 
 /** Options of the UDP request/response scenario. */
 export interface UdpEchoOptions {
@@ -77,3 +80,26 @@ export function runUdpEcho(options: UdpEchoOptions): { sim: Simulation; network:
   built.sim.scheduler.runUntil(Number.MAX_SAFE_INTEGER, { maxEvents: 1_000_000 });
   return built;
 }
+
+/** The UDP scenario as a built-in scenario definition. */
+export const udpEchoScenario: ScenarioDefinition<{ requests: number; lossPerMille: number }> = {
+  id: 'udp-echo',
+  title: 'UDP request/response',
+  description: 'A client sends numbered UDP requests through a router; the server answers each one.',
+  claims: [],
+  defaults: { requests: 5, lossPerMille: 0 },
+  parse: (input) =>
+    parseWith(
+      v.strictObject({
+        requests: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)), 5),
+        lossPerMille: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)), 0),
+      }),
+      input,
+    ),
+  run: (params, seed) => {
+    const { sim } = runUdpEcho({ seed, requests: params.requests, faults: { ...NO_FAULTS, lossPerMille: params.lossPerMille } });
+    const answers = sim.trace.events.filter((e) => e.kind === 'app' && e.node === 'client' && e.message.startsWith('received')).length;
+    const expected = params.lossPerMille === 0 ? params.requests : answers;
+    return { sim, connections: [], clientCapture: 'client/eth0', expectations: [{ name: 'every request answered', ok: answers === expected, detail: `${answers}/${params.requests}` }] };
+  },
+};

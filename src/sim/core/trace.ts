@@ -86,7 +86,7 @@ export class Trace {
   private readonly packetTable: PacketRecord[] = [];
   private readonly hasher = new Fnv64();
   private count = 0;
-  private packetCount = 0;
+  private registeredPackets = 0;
 
   constructor(
     private readonly clock: () => SimTime,
@@ -101,6 +101,11 @@ export class Trace {
   /** All packets, by id. */
   get packets(): readonly PacketRecord[] {
     return this.packetTable;
+  }
+
+  /** Packets registered: every IPv4 datagram built or copied, counted even when mode is 'off'. */
+  get packetCount(): number {
+    return this.registeredPackets;
   }
 
   /** Number of entries recorded (counted even when mode is 'off'). */
@@ -121,7 +126,7 @@ export class Trace {
 
   /** Register a packet's bytes and return its id. */
   registerPacket(bytes: Uint8Array, origin: string, parentId: number | null = null): number {
-    const id = this.packetCount++;
+    const id = this.registeredPackets++;
     if (this.mode === 'off') return id;
     this.packetTable.push({ id, bytes, origin, createdAt: this.clock(), parentId });
     this.hasher.text(`P${id}:${origin}:${parentId ?? ''}:`);

@@ -43,7 +43,7 @@ export interface SendRequest {
 export class Host {
   readonly interfaces: Interface[] = [];
   readonly routes = new RoutingTable();
-  /** Extra local addresses (e.g. a VIPA) this host accepts as its own. */
+  /** Addresses this host accepts as its own: its interfaces', plus extras such as a VIPA. */
   readonly localAddresses = new Set<number>();
   private readonly protocols = new Map<number, ProtocolHandler>();
   private readonly crashListeners: (() => void)[] = [];
@@ -66,9 +66,9 @@ export class Host {
     return found;
   }
 
-  /** True when `address` is one of this host's addresses. */
+  /** True when `address` is one of this host's addresses (interface addresses are added to localAddresses). */
   owns(address: number): boolean {
-    return this.localAddresses.has(address) || this.interfaces.some((i) => i.address === address);
+    return this.localAddresses.has(address);
   }
 
   /** Register the handler for an IP protocol number. */

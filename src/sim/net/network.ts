@@ -76,6 +76,7 @@ function addInterface(end: LinkEnd): Interface {
     link: null,
   };
   end.host.interfaces.push(iface);
+  end.host.localAddresses.add(iface.address);
   const prefix = (end.address & prefixMask(end.prefixLength)) >>> 0;
   end.host.routes.add({ prefix, prefixLength: end.prefixLength, iface, gateway: null });
   return iface;

@@ -1,9 +1,11 @@
 /**
  * A host's routing table: longest-prefix match over (prefix, length) entries.
- * Ties on length go to the entry added first, so lookups never depend on
- * insertion into a hash map.
+ * Routes are indexed by prefix length, so a lookup costs one map probe per
+ * distinct length (a server with thousands of point-to-point links has one),
+ * not one comparison per route. Among equal prefixes the route added first wins,
+ * so lookups never depend on hash-map order.
  */
-import { inPrefix } from '../wire/ipv4-address';
+import { prefixMask } from '../wire/ipv4-address';
 import type { Interface } from './interface';
 
 /** One route: packets to prefix/length leave through `iface`, towards `gateway` if set. */
@@ -17,6 +19,10 @@ export interface Route {
 /** Longest-prefix-match routing table. */
 export class RoutingTable {
   private readonly routes: Route[] = [];
+  /** prefix length → (network address → first route added for it). */
+  private readonly byLength = new Map<number, Map<number, Route>>();
+  /** Distinct prefix lengths, longest first. */
+  private lengths: number[] = [];
 
   /** All routes, in the order added. */
   get entries(): readonly Route[] {
@@ -26,14 +32,22 @@ export class RoutingTable {
   /** Add a route. */
   add(route: Route): void {
     this.routes.push(route);
+    let table = this.byLength.get(route.prefixLength);
+    if (!table) {
+      table = new Map();
+      this.byLength.set(route.prefixLength, table);
+      this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
+    }
+    const network = (route.prefix & prefixMask(route.prefixLength)) >>> 0;
+    if (!table.has(network)) table.set(network, route);
   }
 
   /** The most specific route to `dst`, or null. */
   lookup(dst: number): Route | null {
-    let best: Route | null = null;
-    for (const r of this.routes) {
-      if (inPrefix(dst, r.prefix, r.prefixLength) && (best === null || r.prefixLength > best.prefixLength)) best = r;
+    for (const length of this.lengths) {
+      const route = this.byLength.get(length)?.get((dst & prefixMask(length)) >>> 0);
+      if (route) return route;
     }
-    return best;
+    return null;
   }
 }

@@ -36,9 +36,13 @@ export function processAck(conn: Connection, seg: InboundSegment): void {
   }
 }
 
-/** RFC 5681 §2: a duplicate ACK carries no data, no SYN/FIN, the same window, with data outstanding. */
+/**
+ * RFC 5681 §2: a duplicate ACK carries no data, no SYN/FIN, the same window,
+ * with data outstanding. Answers to zero-window probes look the same but
+ * report no loss, so they are not counted while persisting.
+ */
 function isDuplicateAck(t: Tcb, seg: InboundSegment, window: number): boolean {
-  return seg.payload.length === 0 && !has(seg, TcpFlag.SYN) && !has(seg, TcpFlag.FIN) && window === t.sndWnd && t.sndMax !== t.sndUna;
+  return !t.persisting && seg.payload.length === 0 && !has(seg, TcpFlag.SYN) && !has(seg, TcpFlag.FIN) && window === t.sndWnd && t.sndMax !== t.sndUna;
 }
 
 function newlyAcked(conn: Connection, seg: InboundSegment): void {
@@ -53,7 +57,11 @@ function newlyAcked(conn: Connection, seg: InboundSegment): void {
   rttSample(conn, seg);
   t.timeouts = 0;
   if (t.cc.inRecovery) {
-    if (onRecoveryAck(t.cc, ack, acked, flight, t.sendMss) === 'partial') retransmitFirstHole(conn, 'fast-retransmit');
+    if (onRecoveryAck(t.cc, ack, acked, flight, t.sendMss) === 'partial') {
+      // RFC 6582 §3.2 step 5 resends the first unacknowledged segment; with SACK, unless that hole was already refilled.
+      if (t.sackOk && seqGt(t.rtxNext, t.sndUna)) retransmitNextHole(conn);
+      else retransmitFirstHole(conn, 'fast-retransmit');
+    }
   } else {
     onNewAck(t.cc, acked, t.sendMss);
   }

@@ -12,7 +12,7 @@ import { failsPaws, isAcceptable, offeredWindow, shouldRecordTimestamp } from '.
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq';
 import { processAck } from './ack';
 import { receiveText } from './receive';
-import type { Tcb } from './tcb';
+import { synWindow, type Tcb } from './tcb';
 
 /** Process one arriving segment for an existing connection. */
 export function segmentArrives(conn: Connection, seg: InboundSegment): void {
@@ -40,7 +40,7 @@ function negotiate(t: Tcb, seg: InboundSegment): void {
   t.sackOk = t.options.sack && seg.sackPermitted;
   t.tsOk = t.options.timestamps && seg.timestamps !== null;
   if (seg.timestamps) t.tsRecent = seg.timestamps.tsVal;
-  t.rcvAdvEdge = seqAdd(t.rcvNxt, t.profile.synWindow); // the window our SYN offered (a SYN-ACK resets it)
+  t.rcvAdvEdge = seqAdd(t.rcvNxt, synWindow(t, false)); // the window our SYN offered (a SYN-ACK resets it)
   t.sendMss = Math.min(t.peerMss, t.options.mss) - (t.tsOk ? 12 : 0);
   t.cc.cwnd = t.profile.initialWindowSegments * t.sendMss;
 }
@@ -111,8 +111,9 @@ function takeHandshakeSample(conn: Connection, seg: InboundSegment): void {
 }
 
 /** SYN-RECEIVED and the synchronized states (§3.10.7.4). */
-function onSynchronized(conn: Connection, seg: InboundSegment): void {
+function onSynchronized(conn: Connection, arrived: InboundSegment): void {
   const t = conn.tcb;
+  const seg = withoutSimultaneousSyn(t, arrived);
   const h = seg.header;
   const rst = has(seg, TcpFlag.RST);
   // PAWS (RFC 7323 §5.3): an old timestamp marks a stale duplicate; ACK it and drop.
@@ -154,6 +155,20 @@ function onSynchronized(conn: Connection, seg: InboundSegment): void {
   if (finNow) onFin(conn);
   else if (has(seg, TcpFlag.FIN) && !textOk && t.finReceived) sendAck(conn); // duplicate FIN
   output(conn);
+}
+
+/**
+ * Simultaneous open (RFC 9293 §3.5, Figure 8 line 6): in SYN-RECEIVED reached
+ * from SYN-SENT the peer's SYN,ACK repeats its SYN at IRS, which lies left of
+ * RCV.NXT. §3.10.7.4 processes the "idealized segment" trimmed to the window,
+ * so drop the SYN and let the ACK complete the handshake; without this both
+ * ends answer each other's SYN,ACK with another SYN,ACK forever. Linux
+ * (tcp_validate_incoming) lets exactly this segment pass too.
+ */
+function withoutSimultaneousSyn(t: Tcb, seg: InboundSegment): InboundSegment {
+  const h = seg.header;
+  const peerSynAck = t.state === 'SYN-RECEIVED' && !t.passiveOpen && has(seg, TcpFlag.SYN) && has(seg, TcpFlag.ACK) && h.seq === t.irs;
+  return peerSynAck ? { ...seg, header: { ...h, seq: seqAdd(h.seq, 1), flags: h.flags & ~TcpFlag.SYN } } : seg;
 }
 
 /** SYN-RECEIVED, fifth step: an ACK of our SYN moves to ESTABLISHED; any other ACK gets a RST. */

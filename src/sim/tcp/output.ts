@@ -10,7 +10,7 @@ import { onRetransmissionTimeout } from './congestion';
 import type { Connection } from './connection';
 import { windowToAdvertise } from './segment-rules';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt, seqMax } from './seq';
-import type { Tcb } from './tcb';
+import { synWindow, type Tcb } from './tcb';
 
 /** Our timestamp clock: milliseconds of simulated time plus the connection's offset (RFC 7323 §5.4). */
 export function tsNow(conn: Connection): number {
@@ -52,12 +52,18 @@ function segmentOptions(conn: Connection): TcpOption[] {
   return list;
 }
 
-/** The window field for a non-SYN segment; moves the advertised right edge. */
+/**
+ * The window field for a non-SYN segment. A window that is not a multiple of
+ * 2^shift is rounded up, never down, so the advertised right edge never moves
+ * left (RFC 7323 §2.4; Linux tcp_select_window does the same); the edge then
+ * matches exactly what the field says.
+ */
 function windowField(t: Tcb): number {
-  const wnd = windowToAdvertise(t);
-  const edge = seqAdd(t.rcvNxt, wnd);
+  const granule = 1 << t.rcvWscale;
+  const field = Math.min(0xffff, Math.ceil(windowToAdvertise(t) / granule));
+  const edge = seqAdd(t.rcvNxt, field * granule);
   if (seqGt(edge, t.rcvAdvEdge)) t.rcvAdvEdge = edge;
-  return Math.min(0xffff, wnd >>> t.rcvWscale);
+  return field;
 }
 
 interface Emit {
@@ -101,9 +107,9 @@ export function sendSyn(conn: Connection, synAck: boolean): void {
     flags: synAck ? TcpFlag.SYN | TcpFlag.ACK : TcpFlag.SYN,
     seq: t.iss,
     options: synOptions(conn, synAck),
-    window: synAck ? t.profile.synAckWindow : t.profile.synWindow,
+    window: synWindow(t, synAck),
   });
-  if (synAck) t.rcvAdvEdge = seqAdd(t.rcvNxt, t.profile.synAckWindow);
+  if (synAck) t.rcvAdvEdge = seqAdd(t.rcvNxt, synWindow(t, true));
   if (t.sndMax !== t.iss) conn.traceTcp('retransmit', id ?? undefined, synAck ? 'SYN-ACK' : 'SYN');
   t.sndNxt = seqAdd(t.iss, 1);
   t.sndMax = t.sndNxt;
@@ -113,7 +119,10 @@ export function sendSyn(conn: Connection, synAck: boolean): void {
 
 function onSynTimeout(conn: Connection, synAck: boolean): void {
   const t = conn.tcb;
-  if (t.state !== 'SYN-SENT' && t.state !== 'SYN-RECEIVED') return;
+  // A CLOSE in SYN-RECEIVED moves to FIN-WAIT-1 with our SYN still unacknowledged
+  // (RFC 9293 §3.10.4): the SYN-ACK must still be retransmitted, or nothing ever is.
+  const closedBeforeSynAcked = t.state === 'FIN-WAIT-1' && t.sndUna === t.iss;
+  if (t.state !== 'SYN-SENT' && t.state !== 'SYN-RECEIVED' && !closedBeforeSynAcked) return;
   t.timeouts++;
   if (t.timeouts > t.profile.synRetries) {
     conn.traceTcp('gave-up', undefined, `${t.timeouts - 1} ${synAck ? 'SYN-ACK' : 'SYN'} retransmissions`);
@@ -124,7 +133,11 @@ function onSynTimeout(conn: Connection, synAck: boolean): void {
   t.synRetransmitted = true;
   t.rttProbe = null;
   t.stats.retransmissions++;
-  sendSyn(conn, t.state === 'SYN-RECEIVED');
+  sendSyn(conn, t.state !== 'SYN-SENT');
+  if (closedBeforeSynAcked) {
+    output(conn); // the FIN follows the SYN-ACK again
+    t.rttProbe = null; // Karn: nothing sent in a retransmission round is timed
+  }
 }
 
 /** Send a pure ACK now. */
@@ -229,10 +242,15 @@ export function onRtoExpired(conn: Connection): void {
   conn.restartRto(() => onRtoExpired(conn));
 }
 
-/** Start or stop zero-window probing (RFC 9293 §3.8.6.1). */
+/**
+ * Start or stop the persist timer (RFC 9293 §3.8.6.1): when data waits, nothing
+ * is in flight and the window is zero — or too small for the send loop to use
+ * (the SWS override timer of §3.8.6.2.1) — nothing else would ever restart
+ * the flow, so a timer must.
+ */
 function managePersist(conn: Connection): void {
   const t = conn.tcb;
-  const stalled = t.sndWnd === 0 && unsentBytes(t) > 0 && t.sndUna === t.sndMax;
+  const stalled = unsentBytes(t) > 0 && t.sndUna === t.sndMax && (t.state === 'ESTABLISHED' || t.state === 'CLOSE-WAIT');
   if (!stalled) {
     if (t.persisting) {
       t.persisting = false;
@@ -252,17 +270,28 @@ function armPersist(conn: Connection): void {
   conn.setTimer('persist', delay, () => onPersist(conn));
 }
 
-/** Send a one-byte window probe beyond the zero window, then re-arm with back-off. */
+/**
+ * Persist timer expiry: into a zero window send a one-byte probe; into a small
+ * window send what fits (the SWS override). Then re-arm with back-off.
+ */
 function onPersist(conn: Connection): void {
   const t = conn.tcb;
-  if (t.sndWnd !== 0 || unsentBytes(t) === 0) {
+  if (unsentBytes(t) === 0 || t.sndUna !== t.sndMax) {
     t.persisting = false;
     output(conn);
+    return;
+  }
+  if (t.sndWnd > 0) {
+    sendData(conn, t.sndNxt, Math.min(t.sndWnd, t.sendMss, unsentBytes(t)), false);
+    t.persisting = false;
     return;
   }
   const payload = t.sendBuffer.peek(t.sendBuffer.length - seqDiff(t.sndDataEnd, t.sndNxt), 1);
   const id = emit(conn, { flags: TcpFlag.ACK, seq: t.sndNxt, payload });
   conn.traceTcp('window-probe', id ?? undefined);
+  // The probe byte is in sequence space now; a rejecting ACK takes it back (ack.ts).
+  t.sndNxt = seqAdd(t.sndNxt, 1);
+  t.sndMax = seqMax(t.sndMax, t.sndNxt);
   t.persistBackoff++;
   armPersist(conn);
 }

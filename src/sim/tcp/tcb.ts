@@ -207,3 +207,8 @@ export function newTcb(init: TcbInit): Tcb {
 export function receiveCapacity(tcb: Tcb): number {
   return tcb.options.receiveBufferBytes ?? tcb.profile.receiveBufferBytes;
 }
+
+/** The window our SYN (or SYN-ACK) offers: the profile's value, never more than the receive buffer. */
+export function synWindow(tcb: Tcb, synAck: boolean): number {
+  return Math.min(synAck ? tcb.profile.synAckWindow : tcb.profile.synWindow, receiveCapacity(tcb), 0xffff);
+}

@@ -49,10 +49,14 @@ export function tsharkFields(pcapFile: string, fields: readonly string[], filter
     .map((l) => l.split('\t'));
 }
 
-/** Frames tshark finds bad: wrong checksum, malformed, or any expert warning/error. */
-export function tsharkProblems(pcapFile: string): string[] {
-  const filter = 'ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" || udp.checksum.status == "Bad" || _ws.malformed || _ws.expert.severity >= "warning"';
-  return tshark(pcapFile, ['-Y', filter]).split('\n').filter((l) => l.trim().length > 0);
+/**
+ * Frames tshark finds broken: a wrong checksum, a malformed packet, or an
+ * expert message of severity error. TCP analysis warnings (a lost segment, a
+ * retransmission) are not breakage: scenarios with faults show them on purpose.
+ */
+export function tsharkProblems(pcapFile: string, extra: readonly string[] = []): string[] {
+  const filter = 'ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" || udp.checksum.status == "Bad" || _ws.malformed || _ws.expert.severity >= "error"';
+  return tshark(pcapFile, [...extra, '-Y', filter]).split('\n').filter((l) => l.trim().length > 0);
 }
 
 /** Number of frames in the file. */

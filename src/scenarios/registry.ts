@@ -1,0 +1,12 @@
+/** The built-in scenarios, by id. */
+import { lossyLink, requestResponse, rstClosedPort, simultaneousClose, zeroWindow } from './tcp-scenarios';
+import type { AnyScenario } from './types';
+import { udpEchoScenario } from './udp-echo';
+
+/** Every built-in scenario, in the order `--list` shows them. */
+export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario];
+
+/** The scenario with this id, or undefined. */
+export function findScenario(id: string): AnyScenario | undefined {
+  return BUILT_IN_SCENARIOS.find((s) => s.id === id);
+}
