@@ -1,10 +1,11 @@
 /** The built-in scenarios, by id. */
 import { lossyLink, requestResponse, rstClosedPort, simultaneousClose, zeroWindow } from './tcp-scenarios';
 import type { AnyScenario } from './types';
+import { swarmScenario } from './swarm';
 import { udpEchoScenario } from './udp-echo';
 
 /** Every built-in scenario, in the order `--list` shows them. */
-export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario];
+export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario];
 
 /** The scenario with this id, or undefined. */
 export function findScenario(id: string): AnyScenario | undefined {

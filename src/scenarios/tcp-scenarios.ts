@@ -6,6 +6,8 @@
  */
 import { xstateTcpControl } from '../machines/tcp-control';
 import { Simulation } from '../sim/core/simulation';
+import { NO_FAULTS, type LinkFaults, type LinkProperties } from '../sim/net/link';
+import type { Network } from '../sim/net/network';
 import { seconds } from '../sim/core/time';
 import type { Connection } from '../sim/tcp/connection';
 import { tcpProfile } from '../sim/tcp/profile';
@@ -17,12 +19,20 @@ import type { Expectation, ScenarioDefinition, ScenarioRun, TrackedConnection } 
 
 const SERVER_PORT = 8080;
 
-interface ExchangeShape {
+/** How the exchange runs beyond its parameters. */
+export interface ExchangeShape {
   readonly closeOrder: CloseOrder;
   readonly dstPort?: number;
+  /** Faults per direction: client→router, router→client, router→server, server→router. */
+  readonly faults?: readonly [LinkFaults, LinkFaults, LinkFaults, LinkFaults];
+  /** Clear every fault at this time. */
+  readonly healAtUs?: number;
+  /** For 'together': the instant both apps close (default 1 s). */
+  readonly closeAtUs?: number;
 }
 
-interface ExchangeResult {
+/** A finished exchange, for checks. */
+export interface ExchangeResult {
   readonly run: ScenarioRun;
   readonly client: Connection;
   readonly clientLog: StreamLog;
@@ -30,16 +40,17 @@ interface ExchangeResult {
 }
 
 /** Build, run and check one request/response exchange. */
-function runExchange(p: TcpScenarioParams, seed: number, shape: ExchangeShape, extra: (r: ExchangeResult) => Expectation[]): ScenarioRun {
+export function runExchangeWith(p: TcpScenarioParams, seed: number, shape: ExchangeShape, extra: (r: ExchangeResult) => Expectation[]): ScenarioRun {
   const sim = new Simulation({ seed });
-  const topo = clientRouterServer(sim, linkProperties(p.clientLink), linkProperties(p.serverLink));
+  const topo = clientRouterServer(sim, ...linkPair(p, shape));
+  if (shape.healAtUs !== undefined) sim.scheduler.at(shape.healAtUs, () => healAll(topo.network));
   const profile = tcpProfile(p.profile);
   const clientTcp = new TcpLayer(topo.client, { profile, control: xstateTcpControl });
   const serverTcp = new TcpLayer(topo.server, { profile, control: xstateTcpControl });
   const tracked: TrackedConnection[] = [];
   const clientLog: StreamLog = { received: 0, mismatches: 0 };
   const serverLog: StreamLog = { received: 0, mismatches: 0 };
-  const closeAtUs = shape.closeOrder === 'together' ? seconds(1) : undefined;
+  const closeAtUs = shape.closeOrder === 'together' ? (shape.closeAtUs ?? seconds(1)) : undefined;
   const exchange = { requestBytes: p.requestBytes, responseBytes: p.responseBytes, closeOrder: shape.closeOrder, clientReadPauseUs: p.clientReadPauseUs, ...(closeAtUs === undefined ? {} : { closeAtUs }) };
   const socketOptions = { nagle: p.nagle, delayedAck: p.delayedAck };
   serverTcp.listen(SERVER_PORT, (conn) => {
@@ -51,7 +62,7 @@ function runExchange(p: TcpScenarioParams, seed: number, shape: ExchangeShape, e
   tracked.push({ role: 'client', node: 'client', connection: client });
   requestOnce(sim, 'client', client, exchange, clientLog);
   sim.scheduler.runUntil(p.horizonUs, { maxEvents: 50_000_000 });
-  const partial: ScenarioRun = { sim, connections: tracked, clientCapture: 'client/eth0', expectations: [] };
+  const partial: ScenarioRun = { sim, connections: tracked, clientCapture: 'client/eth0', expectations: [], logs: { client: clientLog, server: serverLog } };
   const result = { run: partial, client, clientLog, serverLog };
   return { ...partial, expectations: extra(result) };
 }
@@ -87,8 +98,28 @@ function definition(id: string, title: string, description: string, overrides: T
     claims: [],
     defaults: base.params,
     parse: (input) => parseWith(TcpScenarioSchema, { ...overrides, ...(isObject(input) ? input : {}) }),
-    run: (params, seed) => runExchange(params, seed, shape, (r) => checks(r, params)),
+    run: (params, seed) => runExchangeWith(params, seed, shape, (r) => checks(r, params)),
   };
+}
+
+/** Link properties for both links, with per-direction faults when the shape gives them. */
+function linkPair(p: TcpScenarioParams, shape: ExchangeShape): [LinkProperties | readonly [LinkProperties, LinkProperties], LinkProperties | readonly [LinkProperties, LinkProperties]] {
+  const client = linkProperties(p.clientLink);
+  const server = linkProperties(p.serverLink);
+  const f = shape.faults;
+  if (!f) return [client, server];
+  return [
+    [{ ...client, faults: f[0] }, { ...client, faults: f[1] }],
+    [{ ...server, faults: f[3] }, { ...server, faults: f[2] }],
+  ];
+}
+
+/** Remove every fault from every link, both directions (the heal phase). */
+function healAll(network: Network): void {
+  for (const link of network.links.values()) {
+    for (const end of link.ends) link.configure(end, { ...link.properties(end), faults: NO_FAULTS });
+  }
+  network.sim.trace.record({ kind: 'fault', target: 'network', fault: 'healed' });
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

@@ -6,6 +6,7 @@
 import type { Simulation } from '../sim/core/simulation';
 import type { CapturePoint } from '../sim/net/capture';
 import type { Connection } from '../sim/tcp/connection';
+import type { StreamLog } from './apps/request-response';
 
 /** One expectation a scenario checks about its own run (an invariant or a teaching point). */
 export interface Expectation {
@@ -28,6 +29,8 @@ export interface ScenarioRun {
   /** The capture point `--pcap` writes: the client's side of the wire. */
   readonly clientCapture: CapturePoint;
   readonly expectations: readonly Expectation[];
+  /** What each side's app received, for request/response scenarios. */
+  readonly logs?: { readonly client: StreamLog; readonly server: StreamLog };
 }
 
 /** A built-in scenario. */

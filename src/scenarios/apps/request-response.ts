@@ -29,8 +29,12 @@ export function checkIncoming(log: StreamLog, chunk: Uint8Array, expected: Uint8
   log.received += chunk.length;
 }
 
-/** When each side closes. */
-export type CloseOrder = 'client-first' | 'server-first' | 'together';
+/**
+ * When each side closes: the client after the response; the server after
+ * sending it; both at one instant; or the client half-closes right after its
+ * request and the server answers into the half-open connection.
+ */
+export type CloseOrder = 'client-first' | 'server-first' | 'together' | 'client-half-close';
 
 /** Options for the exchange. */
 export interface ExchangeOptions {
@@ -49,13 +53,14 @@ export function serveRequests(sim: Simulation, node: string, conn: Connection, o
   const response = streamBytes(o.responseBytes, 2);
   let answered = false;
   let offset = 0;
+  let closeAfterResponse = o.closeOrder === 'server-first';
   const pump = (): void => {
     while (offset < response.length) {
       const n = conn.send(response.subarray(offset));
       if (n === 0) return;
       offset += n;
     }
-    if (o.closeOrder === 'server-first') conn.close();
+    if (closeAfterResponse) conn.close();
   };
   conn.handlers = {
     onReadable: () => {
@@ -71,6 +76,10 @@ export function serveRequests(sim: Simulation, node: string, conn: Connection, o
     },
     onPeerClosed: () => {
       if (o.closeOrder === 'client-first') conn.close();
+      if (o.closeOrder === 'client-half-close') {
+        closeAfterResponse = true;
+        if (offset >= response.length) conn.close();
+      }
     },
   };
 }
@@ -100,7 +109,10 @@ export function requestOnce(sim: Simulation, node: string, conn: Connection, o: 
     }
   };
   conn.handlers = {
-    onEstablished: () => void conn.send(request),
+    onEstablished: () => {
+      conn.send(request);
+      if (o.closeOrder === 'client-half-close') conn.shutdown();
+    },
     onReadable: read,
     onPeerClosed: () => {
       if (o.closeOrder === 'server-first') conn.close();

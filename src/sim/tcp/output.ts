@@ -250,7 +250,8 @@ export function onRtoExpired(conn: Connection): void {
  */
 function managePersist(conn: Connection): void {
   const t = conn.tcb;
-  const stalled = unsentBytes(t) > 0 && t.sndUna === t.sndMax && (t.state === 'ESTABLISHED' || t.state === 'CLOSE-WAIT');
+  const sending = t.state === 'ESTABLISHED' || t.state === 'CLOSE-WAIT' || t.state === 'FIN-WAIT-1' || t.state === 'LAST-ACK';
+  const stalled = sending && unsentBytes(t) > 0 && t.sndUna === t.sndMax;
   if (!stalled) {
     if (t.persisting) {
       t.persisting = false;
@@ -276,6 +277,11 @@ function armPersist(conn: Connection): void {
  */
 function onPersist(conn: Connection): void {
   const t = conn.tcb;
+  // The previous probe got no answer (lost either way): its byte is not in flight, send it again.
+  if (t.sndWnd === 0 && seqDiff(t.sndMax, t.sndUna) === 1 && seqLt(t.sndUna, t.sndDataEnd)) {
+    t.sndNxt = t.sndUna;
+    t.sndMax = t.sndUna;
+  }
   if (unsentBytes(t) === 0 || t.sndUna !== t.sndMax) {
     t.persisting = false;
     output(conn);
