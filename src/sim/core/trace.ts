@@ -93,6 +93,11 @@ export class Trace {
     readonly mode: TraceMode = 'full',
   ) {}
 
+  /** True when entries are kept; hot paths skip building entries when it is false. */
+  get on(): boolean {
+    return this.mode === 'full';
+  }
+
   /** All entries, in order. */
   get events(): readonly TraceEntry[] {
     return this.entries;

@@ -98,8 +98,7 @@ export class Host {
 
   /** Build an IPv4 datagram and route it. Returns the packet id, or null if it was dropped here. */
   send(request: SendRequest): number | null {
-    const route = this.routes.lookup(request.dst);
-    const src = request.src ?? route?.iface.address ?? 0;
+    const src = request.src ?? this.routes.lookup(request.dst)?.iface.address ?? 0;
     const bytes = encodeIpv4(
       { src, dst: request.dst, protocol: request.protocol, ttl: request.ttl ?? 64, identification: this.nextIpId() },
       request.payload,
@@ -127,7 +126,7 @@ export class Host {
       this.drop(iface, packetId, 'host-down');
       return;
     }
-    trace.record({ kind: 'packet-deliver', node: this.name, iface: iface.name, packetId, sentAt });
+    if (trace.on) trace.record({ kind: 'packet-deliver', node: this.name, iface: iface.name, packetId, sentAt });
     const decoded = decodeIpv4(bytes);
     if (!decoded.ok) {
       this.drop(iface, packetId, 'malformed', decoded.error);

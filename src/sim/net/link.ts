@@ -140,7 +140,7 @@ export class Link {
     const f = dir.props.faults;
     const lost = dir.rng.chancePerMille(f.lossPerMille);
     const arrives = departs + dir.props.delayUs + this.extraDelay(dir, f);
-    trace.record({ kind: 'packet-send', node: from.host.name, iface: from.name, packetId, arrivesAt: lost ? null : arrives });
+    if (trace.on) trace.record({ kind: 'packet-send', node: from.host.name, iface: from.name, packetId, arrivesAt: lost ? null : arrives });
     if (lost) {
       this.sim.scheduler.at(arrives, () =>
         trace.record({ kind: 'packet-drop', node: to.host.name, iface: to.name, packetId, reason: 'loss' }),
