@@ -62,5 +62,13 @@ function toRow(e: TraceEntry, bytesOf: (id: number) => Uint8Array | undefined): 
       return { ...base, where: e.target, what: e.fault };
     case 'tcp':
       return { ...base, where: e.node, what: `${e.conn}: ${e.what}${e.packetId === undefined ? '' : ` ${packet(e.packetId)}`}${e.detail ? ` (${e.detail})` : ''}` };
+    case 'crt':
+      return { ...base, where: e.node, what: `CRT ${e.action}: Dest ${e.dest} Source ${e.source} DestXCF ${e.destXcf}` };
+    case 'tcb':
+      return { ...base, where: e.node, what: `TCB ${e.action} ${e.conn} (${e.reason})` };
+    case 'app-bytes':
+      return { ...base, where: `${e.node} (${e.app})`, what: `${e.direction === 'in' ? 'read' : 'wrote'} ${e.stream} bytes ${e.offset}..${e.offset + e.length}` };
+    case 'transfer':
+      return { ...base, where: e.node, what: `transfer ${e.phase} ${e.from} → ${e.to}${e.detail ? ` (${e.detail})` : ''}` };
   }
 }

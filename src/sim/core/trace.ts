@@ -45,7 +45,74 @@ export type TraceEventBody =
   | { readonly kind: 'timer'; readonly node: string; readonly name: string; readonly action: 'set' | 'fire' | 'cancel'; readonly at?: SimTime }
   | { readonly kind: 'app'; readonly node: string; readonly app: string; readonly message: string; readonly data?: Readonly<Record<string, string | number | boolean>> }
   | { readonly kind: 'fault'; readonly target: string; readonly fault: string; readonly detail?: string }
-  | { readonly kind: 'tcp'; readonly node: string; readonly conn: string; readonly what: TcpTraceWhat; readonly packetId?: number; readonly detail?: string };
+  | { readonly kind: 'tcp'; readonly node: string; readonly conn: string; readonly what: TcpTraceWhat; readonly packetId?: number; readonly detail?: string }
+  | CrtEvent
+  | TcbEvent
+  | AppBytesEvent
+  | TransferEvent;
+
+/**
+ * A change to a routing stack's connection routing table (like `netstat VCRT`:
+ * Dest = DVIPA..port, Source = client..port, DestXCF = owning stack's XCF address).
+ */
+export interface CrtEvent {
+  readonly kind: 'crt';
+  readonly node: string;
+  readonly action: 'add' | 'update' | 'remove';
+  /** "dvipa:port" */
+  readonly dest: string;
+  /** "client:port" */
+  readonly source: string;
+  /** XCF address (dotted) of the stack that owns the connection. */
+  readonly destXcf: string;
+  readonly reason?: string;
+}
+
+/**
+ * Ownership of a connection's TCB on a stack: installed (by handshake or by a
+ * transfer), exported (frozen for a transfer), released (closed or silently
+ * detached after a transfer). `conn` is the client's 4-tuple,
+ * "client:port>dvipa:port", the same on every stack.
+ */
+export interface TcbEvent {
+  readonly kind: 'tcb';
+  readonly node: string;
+  readonly conn: string;
+  readonly action: 'install' | 'export' | 'release';
+  readonly reason: string;
+}
+
+/**
+ * Application bytes crossing the socket boundary: `in` = the app consumed
+ * bytes [offset, offset+length) of the stream it receives, `out` = it wrote
+ * them to the stream it sends. Offsets count from the first data byte of each
+ * direction of the connection, so they stay valid across transfers. Peeked
+ * bytes are not consumed. `stream` names the direction: "c2s" or "s2c".
+ */
+export interface AppBytesEvent {
+  readonly kind: 'app-bytes';
+  readonly node: string;
+  readonly app: string;
+  readonly conn: string;
+  readonly stream: 'c2s' | 's2c';
+  readonly direction: 'in' | 'out';
+  readonly offset: number;
+  readonly length: number;
+  /** FNV-1a-32 of the bytes, so the checker can tell equal ranges with different content. */
+  readonly digest: number;
+}
+
+/** One step of a connection transfer between stacks (patent claims 2, 4, 12–16, 26). */
+export interface TransferEvent {
+  readonly kind: 'transfer';
+  readonly node: string;
+  readonly conn: string;
+  readonly phase: 'select' | 'notify-stack' | 'freeze' | 'message-sent' | 'message-received' | 'offer-app' | 'accepted' | 'rejected' | 'restored' | 'committed' | 'aborted' | 'app-error';
+  /** Stack names. */
+  readonly from: string;
+  readonly to: string;
+  readonly detail?: string;
+}
 
 /** Notable TCP happenings the trace marks beyond state changes. */
 export type TcpTraceWhat =
