@@ -70,7 +70,9 @@ export const tcpConnectionMachine = setup({
     'SYN-RECEIVED': {
       on: {
         RCV_ACK_OF_SYN: { target: 'ESTABLISHED', actions: 'signalEstablished' },
-        RCV_FIN: { target: 'CLOSE-WAIT', actions: ['scheduleAck', 'signalPeerClosed'] },
+        // No RCV_FIN here: a segment without ACK is dropped in SYN-RECEIVED and one with an
+        // ACK of our SYN reaches ESTABLISHED in the fifth step, before the FIN is looked at
+        // in the eighth (RFC 9293 §3.10.7.4), so SYN-RECEIVED → CLOSE-WAIT never happens.
         RCV_RST_PASSIVE: { target: 'LISTEN', actions: 'cancelTimers' },
         RCV_RST: { target: 'CLOSED', actions: ['cancelTimers', 'signalRefused'] },
         CLOSE: { target: 'FIN-WAIT-1', actions: 'queueFin' },

@@ -11,7 +11,7 @@ import type { Connection } from './connection';
 import { has, type InboundSegment } from './inbound';
 import { flightSize, onRtoExpired, sendData, tsNow } from './output';
 import { shouldUpdateWindow } from './segment-rules';
-import { seqAdd, seqDiff, seqGt, seqMin } from './seq';
+import { seqAdd, seqDiff, seqGt, seqLt, seqMin } from './seq';
 import type { Tcb } from './tcb';
 
 /** Process SEG.ACK and SEG.WND of an acceptable segment. */
@@ -49,7 +49,6 @@ function newlyAcked(conn: Connection, seg: InboundSegment): void {
   const t = conn.tcb;
   const ack = seg.header.ack;
   const acked = seqDiff(ack, t.sndUna);
-  const flight = flightSize(t);
   dropAckedBytes(t, ack);
   t.sndUna = ack;
   if (seqGt(ack, t.sndNxt)) t.sndNxt = ack;
@@ -57,7 +56,8 @@ function newlyAcked(conn: Connection, seg: InboundSegment): void {
   rttSample(conn, seg);
   t.timeouts = 0;
   if (t.cc.inRecovery) {
-    if (onRecoveryAck(t.cc, ack, acked, flight, t.sendMss) === 'partial') {
+    // RFC 6582 §3.2 step 3 deflates to FlightSize "presently outstanding": after this ACK, not before it.
+    if (onRecoveryAck(t.cc, ack, acked, flightSize(t), t.sendMss) === 'partial') {
       // RFC 6582 §3.2 step 5 resends the first unacknowledged segment; with SACK, unless that hole was already refilled.
       if (t.sackOk && seqGt(t.rtxNext, t.sndUna)) retransmitNextHole(conn);
       else retransmitFirstHole(conn, 'fast-retransmit');
@@ -100,8 +100,10 @@ function duplicateAck(conn: Connection): void {
     return;
   }
   if (c.dupAcks !== DUPACK_THRESHOLD) return;
-  // RFC 6582 §3.2 step 1: enter a new recovery only when the ACK is beyond `recover`.
-  if (!seqGt(t.sndUna, c.recover)) return;
+  // RFC 6582 §3.2 step 2: enter a new recovery only when the ACK covers more than `recover`.
+  // `recover` holds SND.MAX (one past the highest byte sent), so an ACK equal to it already
+  // covers all of the old flight: duplicates there report a loss of new data.
+  if (seqLt(t.sndUna, c.recover)) return;
   enterFastRecovery(c, flightSize(t), t.sendMss, t.sndMax);
   t.rtxNext = t.sndUna;
   retransmitFirstHole(conn, 'fast-retransmit');

@@ -230,8 +230,7 @@ export function onFin(conn: Connection): void {
   }
   const finAcked = t.finQueued && seqGt(t.sndUna, t.sndDataEnd);
   switch (t.state) {
-    case 'SYN-RECEIVED':
-    case 'ESTABLISHED':
+    case 'ESTABLISHED': // SYN-RECEIVED never gets here: the ACK that makes a FIN acceptable moved it on
     case 'FIN-WAIT-2':
       conn.control('RCV_FIN');
       return;

@@ -39,6 +39,9 @@ export function receiveText(conn: Connection, seg: InboundSegment): boolean {
   const finInOrder = deliverInOrder(t, data, fin);
   conn.notify('readable');
   t.unackedBytes += data.length;
+  // Text and FIN on one segment: the FIN step (eighth) acknowledges both with one ACK, as
+  // Linux does; an ACK here would go out first and cover the text but not the FIN.
+  if (finInOrder && !hadHole) return true;
   if (hadHole || finInOrder || ackNow(t)) sendAck(conn);
   else scheduleAck(conn);
   return finInOrder;
@@ -71,6 +74,17 @@ function ackNow(t: Tcb): boolean {
     t.quickAcks--;
     return true;
   }
-  const threshold = t.profile.ackEveryMss === 1 ? t.rcvMss : 2 * t.rcvMss - 1;
+  const full = fullSegment(t);
+  const threshold = t.profile.ackEveryMss === 1 ? full : 2 * full - 1;
   return t.unackedBytes > threshold;
+}
+
+/**
+ * The payload of a full-sized segment from the peer: the smaller MSS, less the
+ * timestamp option every segment carries once negotiated. Measured against
+ * our MSS alone, two 1448-byte segments would not count as "two full-sized
+ * segments" and the RFC profile would hold its ACK for a third.
+ */
+function fullSegment(t: Tcb): number {
+  return Math.min(t.rcvMss, t.peerMss) - (t.tsOk ? 12 : 0);
 }

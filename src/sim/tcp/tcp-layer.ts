@@ -22,6 +22,12 @@ export interface Listener {
   readonly port: number;
   readonly connection: Connection;
   close(): void;
+  /**
+   * Active OPEN on the listening socket (RFC 9293 §3.10.1, LISTEN state, the
+   * remote socket now given): it stops listening and connects from its port,
+   * the machine's LISTEN → SYN-SENT edge.
+   */
+  connect(request: Omit<ConnectRequest, 'srcPort'>): Connection;
 }
 
 /** Options for a TCP layer. */
@@ -80,8 +86,16 @@ export class TcpLayer implements ConnectionHost {
       port,
       connection,
       close: () => {
-        if (this.listeners.get(key)?.listener === listener) this.listeners.delete(key);
+        if (this.listeners.get(key)?.listener !== listener) return; // closed, aborted or turned active already
+        this.listeners.delete(key);
         connection.control('CLOSE');
+      },
+      connect: (request) => {
+        if (this.listeners.get(key)?.listener !== listener) throw new Error(`TCP port ${port} is not listening on ${this.hostName}`);
+        const src = request.src ?? (address === 0 ? undefined : address);
+        const active = this.open({ ...request, ...(src === undefined ? {} : { src }), srcPort: port }, { ...socketOptions, ...request.options }, 'LISTEN');
+        this.listeners.delete(key);
+        return active;
       },
     };
     this.listeners.set(key, { onAccept, options: socketOptions, listener });
@@ -90,12 +104,18 @@ export class TcpLayer implements ConnectionHost {
 
   /** Active open (RFC 9293 §3.10.1): sends a SYN; handlers hear of success or failure. */
   connect(request: ConnectRequest): Connection {
+    return this.open(request, { ...DEFAULT_SOCKET_OPTIONS, ...request.options }, 'CLOSED');
+  }
+
+  /** OPEN_ACTIVE from CLOSED (connect) or from LISTEN (a listener's connect): a new TCB for the 4-tuple, then the SYN. */
+  private open(request: ConnectRequest, options: TcpSocketOptions, from: 'CLOSED' | 'LISTEN'): Connection {
     const src = request.src ?? this.host.routes.lookup(request.dst)?.iface.address;
     if (src === undefined) throw new Error(`${this.hostName} has no route to connect to ${request.dst}`);
     const srcPort = request.srcPort ?? this.ephemeralPort(src, request.dst, request.dstPort);
     const tuple = { localAddress: src, localPort: srcPort, remoteAddress: request.dst, remotePort: request.dstPort };
     if (this.connections.has(connectionKey(tuple))) throw new Error(`connection ${srcPort}→${request.dstPort} already exists`);
-    const connection = this.newConnection(tuple, { ...DEFAULT_SOCKET_OPTIONS, ...request.options }, false);
+    const connection = this.newConnection(tuple, options, false);
+    connection.tcb.state = from; // like spawn(): the new TCB starts as a copy of the machine's snapshot
     if (request.handlers) connection.handlers = request.handlers;
     this.connections.set(connectionKey(tuple), connection);
     connection.control('OPEN_ACTIVE');
@@ -113,6 +133,9 @@ export class TcpLayer implements ConnectionHost {
     connection.cancelAllTimers();
     const key = connectionKey(connection.tcb);
     if (this.connections.get(key) === connection) this.connections.delete(key);
+    // A listening socket closed or aborted through its connection stops listening too;
+    // otherwise the port would go on accepting SYNs for a socket in CLOSED.
+    for (const [k, entry] of this.listeners) if (entry.listener.connection === connection) this.listeners.delete(k);
   }
 
   /** ConnectionHost: RST for a segment with no (valid) connection (RFC 9293 §3.10.7.1). */
