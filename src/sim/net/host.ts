@@ -18,6 +18,8 @@ export interface IpDelivery {
   readonly payload: Uint8Array;
   readonly packetId: number;
   readonly iface: Interface;
+  /** The whole datagram as it arrived (for hooks that forward it unchanged). */
+  readonly bytes: Uint8Array;
 }
 
 /** Handles datagrams of one IP protocol on a host. */
@@ -136,7 +138,7 @@ export class Host {
       this.drop(iface, packetId, 'bad-checksum', 'IPv4 header checksum');
       return;
     }
-    const delivery: IpDelivery = { header: decoded.value.header, payload: decoded.value.payload, packetId, iface };
+    const delivery: IpDelivery = { header: decoded.value.header, payload: decoded.value.payload, packetId, iface, bytes };
     if (this.ingressHook?.(delivery)) return;
     if (this.owns(delivery.header.dst)) this.deliverLocal(delivery);
     else if (this.forwarding) this.forward(delivery, bytes);
@@ -151,6 +153,17 @@ export class Host {
       return;
     }
     handler(delivery);
+  }
+
+  /**
+   * Send a datagram that arrived here on towards `nextHop` (e.g. a stack's XCF
+   * address) whatever its destination address says, TTL − 1. Returns false if dropped.
+   */
+  forwardVia(delivery: IpDelivery, nextHop: number): boolean {
+    if (delivery.header.ttl <= 1) return this.drop(delivery.iface, delivery.packetId, 'ttl-expired');
+    const copy = withTtl(delivery.bytes, delivery.header.ttl - 1);
+    const id = this.sim.trace.registerPacket(copy, this.name, delivery.packetId);
+    return this.route(id, copy, nextHop);
   }
 
   /** Forward a datagram with its TTL decremented: new bytes, so a new packet id. */

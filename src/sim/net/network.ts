@@ -7,7 +7,10 @@ import type { Simulation } from '../core/simulation';
 import { prefixMask } from '../wire/ipv4-address';
 import { Host } from './host';
 import type { Interface } from './interface';
-import { DEFAULT_LINK, Link, type LinkProperties } from './link';
+import { DEFAULT_LINK, Link, NO_FAULTS, type LinkProperties } from './link';
+
+/** 127.0.0.1 */
+export const LOOPBACK = 0x7f00_0001;
 
 /** One end of a link to create. */
 export interface LinkEnd {
@@ -38,6 +41,20 @@ export class Network {
     const host = this.hosts.get(name);
     if (!host) throw new Error(`no host named ${name}`);
     return host;
+  }
+
+  /**
+   * Give a host a loopback interface "lo" (127.0.0.1/8, MTU 65535): datagrams
+   * sent to it come back to the same host 1 µs later and show in the "host/lo"
+   * capture, as local control traffic does on a real system.
+   */
+  addLoopback(host: Host): Interface {
+    const lo = addInterface({ host, iface: 'lo', address: LOOPBACK, prefixLength: 8, mtu: 65_535 });
+    const props = { delayUs: 0, bandwidthBps: 1e15, queueLimitPackets: 100_000, faults: NO_FAULTS };
+    const link = new Link(this.sim, `${host.name}-lo`, [lo, lo], [props, props], (iface, packetId, bytes, sentAt) => iface.host.receive(iface, packetId, bytes, sentAt));
+    lo.link = link;
+    this.links.set(link.name, link);
+    return lo;
   }
 
   /**
