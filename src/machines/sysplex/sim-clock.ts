@@ -2,8 +2,11 @@
  * XState's clock, backed by the simulation scheduler: delayed transitions
  * (`after`) fire at simulated times, never on the wall clock.
  */
-import type { Clock } from 'xstate';
+import type { ActorOptions, AnyActorLogic } from 'xstate';
 import type { Scheduler, EventHandle } from '../../sim/core/scheduler';
+
+/** XState's clock interface (not exported by name from the package root). */
+export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
 
 /** A Clock for createActor({ clock }) that schedules on the simulation. */
 export function simClock(scheduler: Scheduler): Clock {
