@@ -17,8 +17,7 @@
  */
 import { Connection, type TcpSocketHandlers } from './connection';
 import type { TcpState } from './control';
-import { output } from './output';
-import { onRtoExpired } from './output';
+import { onRtoExpired, output, sendAck } from './output';
 import { tcpProfile } from './profile';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq';
 import { newTcb, type TcpSocketOptions } from './tcb';
@@ -175,6 +174,9 @@ export function importConnection(layer: TcpLayer, s: TcpRepairState, handlers: T
   layer.sim.trace.record({ kind: 'state-change', node: layer.hostName, machine: `tcp ${conn.name}`, from: 'CLOSED', to: s.state, cause: 'REPAIR_RESTORE' });
   if (tcb.sndUna !== tcb.sndMax) conn.restartRto(() => onRtoExpired(conn));
   output(conn);
+  // Like Linux leaving repair mode (it sends a window probe), make sure the peer hears
+  // about bytes the old owner received but never acknowledged: its delayed ACK died with the freeze.
+  if (tcb.lastAckSent !== tcb.rcvNxt) sendAck(conn);
   conn.flush();
   return conn;
 }

@@ -1,0 +1,104 @@
+/**
+ * The client application: a scripted dialogue over one TCP connection to the
+ * DVIPA (HTTP requests, or SMTP commands after the greeting), run by the client
+ * machine. It checks every response and keeps the replies for the scenario's
+ * expectations (e.g. claim 7: the target's reply names the restored user).
+ */
+import { createActor, type ActorRefFrom } from 'xstate';
+import type { Simulation } from '../../../sim/core/simulation';
+import type { Connection } from '../../../sim/tcp/connection';
+import type { TcpLayer } from '../../../sim/tcp/tcp-layer';
+import { connName } from '../../../sim/sysplex/control-messages';
+import { parseHttpResponse } from '../../../sim/sysplex/dialogue/http';
+import { parseSmtpReply } from '../../../sim/sysplex/dialogue/smtp';
+import { utf8Decode } from '../../../sim/sysplex/dialogue/utf8';
+import { simClock } from '../sim-clock';
+import { AppSocket } from './app-socket';
+import { clientMachine } from './client.machine';
+
+/** One reply as the client saw it. */
+export interface ClientReply {
+  readonly status: number;
+  readonly text: string;
+}
+
+/** Options of one client. */
+export interface ClientOptions {
+  readonly node: string;
+  readonly protocol: 'http' | 'smtp';
+  readonly requests: readonly Uint8Array[];
+  readonly dvipa: number;
+  readonly port: number;
+  readonly startAtUs: number;
+}
+
+/** A client and what it saw. */
+export class ClientApp {
+  readonly replies: ClientReply[] = [];
+  connection: Connection | null = null;
+  private socket: AppSocket | null = null;
+  private actor: ActorRefFrom<typeof clientMachine> | null = null;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly tcp: TcpLayer,
+    private readonly o: ClientOptions,
+  ) {
+    sim.scheduler.at(o.startAtUs, () => this.start());
+  }
+
+  /** The client machine's state ("done" when the dialogue completed). */
+  get state(): string {
+    return this.actor ? String(this.actor.getSnapshot().value) : 'not started';
+  }
+
+  /** Why it failed, if it did. */
+  get failure(): string | null {
+    return this.actor?.getSnapshot().context.failure ?? null;
+  }
+
+  private start(): void {
+    const actor = createActor(
+      clientMachine.provide({
+        actions: {
+          sendRequest: ({ context }) => this.send(context.step),
+          closeSocket: () => this.connection?.close(),
+        },
+      }),
+      { input: { steps: this.o.requests.length, awaitGreeting: this.o.protocol === 'smtp' }, clock: simClock(this.sim.scheduler) },
+    );
+    this.actor = actor;
+    actor.start();
+    const connection = this.tcp.connect({ dst: this.o.dvipa, dstPort: this.o.port });
+    this.connection = connection;
+    const name = connName({ client: connection.tcb.localAddress, clientPort: connection.tcb.localPort, dvipa: this.o.dvipa, port: this.o.port });
+    this.socket = new AppSocket(this.sim, connection, this.o.node, 'client', name, 's2c');
+    connection.handlers = {
+      onEstablished: () => actor.send({ type: 'CONNECTED' }),
+      onReadable: () => this.read(),
+      onPeerClosed: () => actor.send({ type: 'PEER_CLOSED' }),
+      onClosed: (reason) => actor.send(reason === 'closed' ? { type: 'CLOSED' } : { type: 'FAILED', reason: `connection ${reason}` }),
+    };
+  }
+
+  private send(step: number): void {
+    const request = this.o.requests[step];
+    if (request && this.socket) this.socket.write(request);
+  }
+
+  private read(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    for (let guard = 0; guard < 100; guard++) {
+      const unread = socket.peek();
+      const parsed = this.o.protocol === 'http' ? parseHttpResponse(unread) : parseSmtpReply(unread);
+      if (parsed.kind === 'incomplete') return;
+      if (parsed.kind === 'error') return void this.actor?.send({ type: 'FAILED', reason: parsed.error });
+      socket.consume(parsed.length);
+      const reply = 'response' in parsed ? { status: parsed.response.status, text: utf8Decode(parsed.response.body) } : { status: parsed.reply.code, text: parsed.reply.lines.join(' ') };
+      this.replies.push(reply);
+      this.sim.trace.record({ kind: 'app', node: this.o.node, app: 'client', message: `got ${reply.status} ${reply.text.slice(0, 80)}` });
+      this.actor?.send({ type: 'RESPONSE' });
+    }
+  }
+}

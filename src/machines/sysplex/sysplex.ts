@@ -1,0 +1,84 @@
+/**
+ * Assembles a running sysplex on one simulation: the network, the routing
+ * stack with its routing app, the target stacks with their target apps, and
+ * the clients with their dialogues. Everything is data in, objects out; the
+ * scenario runs when the scheduler runs.
+ */
+import type { Simulation } from '../../sim/core/simulation';
+import type { LinkProperties } from '../../sim/net/link';
+import { buildSysplexNetwork, type SysplexNetwork } from '../../sim/sysplex/topology';
+import type { Policy } from '../../sim/sysplex/dialogue/policy';
+import { tcpProfile } from '../../sim/tcp/profile';
+import { TcpLayer } from '../../sim/tcp/tcp-layer';
+import { xstateTcpControl } from '../tcp-control';
+import { ClientApp } from './apps/client';
+import { dialogueFor } from './apps/dialogues';
+import { RoutingApp } from './apps/routing-app';
+import { TargetApp, type AcceptRule } from './apps/target-app';
+import { APP_CONTROL_PORT_BASE } from './ports';
+import { RoutingStack, type FreezePolicy } from './routing-stack';
+import { TargetStack } from './target-stack';
+
+/** One target app instance. */
+export interface TargetAppConfig {
+  readonly app: string;
+  readonly stack: string;
+  readonly accept: AcceptRule;
+}
+
+/** One client and its dialogue. */
+export interface ClientConfig {
+  readonly requests: readonly Uint8Array[];
+  readonly startAtUs: number;
+}
+
+/** A sysplex to build. */
+export interface SysplexConfig {
+  readonly profile: 'rfc' | 'linux';
+  readonly protocol: 'http' | 'smtp';
+  readonly port: number;
+  readonly stacks: readonly string[];
+  readonly targets: readonly TargetAppConfig[];
+  readonly policy: Policy;
+  readonly clients: readonly ClientConfig[];
+  readonly freeze: FreezePolicy;
+  readonly transferTimeoutMs: number;
+  readonly clientLink?: LinkProperties | readonly [LinkProperties, LinkProperties];
+  readonly xcfLink?: LinkProperties;
+  /** Name of the routing app (claim 8: it may be an instance of the target app). */
+  readonly routingAppName: string;
+}
+
+/** A built sysplex. */
+export interface Sysplex {
+  readonly net: SysplexNetwork;
+  readonly routingStack: RoutingStack;
+  readonly targetStacks: ReadonlyMap<string, TargetStack>;
+  readonly routingApp: RoutingApp;
+  readonly targetApps: readonly TargetApp[];
+  readonly clients: readonly ClientApp[];
+}
+
+/** Build the sysplex and schedule its clients. */
+export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
+  const net = buildSysplexNetwork(sim, { stacks: c.stacks, clients: c.clients.length, ...(c.clientLink ? { clientLink: c.clientLink } : {}), ...(c.xcfLink ? { xcfLink: c.xcfLink } : {}) });
+  const profile = tcpProfile(c.profile);
+  const [routingHost, ...targetHosts] = net.stacks;
+  if (!routingHost) throw new Error('no routing stack');
+  const routingStack = new RoutingStack(routingHost, { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs });
+  const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile })] as const));
+  const dialogue = dialogueFor(c.protocol);
+  const targetApps = c.targets.map((t, i) => {
+    const stack = targetStacks.get(t.stack);
+    if (!stack) throw new Error(`target app ${t.app}: no target stack ${t.stack}`);
+    return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept });
+  });
+  const routingApp = new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy });
+  const clients = c.clients.map((cc, i) => {
+    const host = net.clients[i];
+    if (!host) throw new Error(`no client host ${i}`);
+    const tcp = new TcpLayer(host, { profile, control: xstateTcpControl });
+    return new ClientApp(sim, tcp, { node: host.name, protocol: c.protocol, requests: cc.requests, dvipa: net.dvipa, port: c.port, startAtUs: cc.startAtUs });
+  });
+  return { net, routingStack, targetStacks, routingApp, targetApps, clients };
+}
