@@ -2,10 +2,20 @@
 import { lossyLink, requestResponse, rstClosedPort, simultaneousClose, zeroWindow } from './tcp-scenarios';
 import type { AnyScenario } from './types';
 import { swarmScenario } from './swarm';
+import { allReject, freezeWindow, httpTransfer, peekedData, rejectSecondTarget, sameApplication, smtpTransfer, targetCrash } from './sysplex-scenarios';
 import { udpEchoScenario } from './udp-echo';
 
 /** Every built-in scenario, in the order `--list` shows them. */
-export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario];
+export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
+  httpTransfer,
+  smtpTransfer,
+  rejectSecondTarget,
+  allReject,
+  peekedData,
+  sameApplication,
+  freezeWindow,
+  targetCrash,
+  requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario];
 
 /** The scenario with this id, or undefined. */
 export function findScenario(id: string): AnyScenario | undefined {

@@ -29,7 +29,31 @@ export interface RunSummary {
   readonly simTimeUs: number;
   readonly connections: readonly ConnectionSummary[];
   readonly expectations: Readonly<Record<string, { ok: boolean; detail: string }>>;
+  /** Patent claims the run demonstrated: every claim number some trace event carries. */
+  readonly claims: readonly number[];
+  /** Invariant → pass/fail and the first failing event index. */
+  readonly invariants: Readonly<Record<string, { ok: boolean; firstFailingIndex: number | null; detail: string }>>;
+  /** Per connection (client 4-tuple), its transfers: from, to, accepted or rejected, and why. */
+  readonly transfers: Readonly<Record<string, readonly { from: string; to: string; outcome: 'accepted' | 'rejected' | 'aborted'; reason: string }[]>>;
   readonly ok: boolean;
+}
+
+function claimsOf(run: ScenarioRun): number[] {
+  const seen = new Set<number>();
+  for (const e of run.sim.trace.events) for (const c of e.claims ?? []) seen.add(c);
+  return [...seen].sort((a, b) => a - b);
+}
+
+function transfersOf(run: ScenarioRun): RunSummary['transfers'] {
+  const out: Record<string, { from: string; to: string; outcome: 'accepted' | 'rejected' | 'aborted'; reason: string }[]> = {};
+  for (const e of run.sim.trace.events) {
+    if (e.kind !== 'transfer' || (e.phase !== 'committed' && e.phase !== 'rejected' && e.phase !== 'aborted')) continue;
+    if (e.phase === 'rejected' && e.to !== e.node && e.from !== e.node) continue;
+    if (e.phase === 'rejected' && e.node !== e.from) continue; // the routing stack's record only
+    const outcome = e.phase === 'committed' ? 'accepted' : e.phase;
+    (out[e.conn] ??= []).push({ from: e.from, to: e.to, outcome, reason: e.detail ?? '' });
+  }
+  return out;
 }
 
 /** Summarise a finished run. */
@@ -57,6 +81,9 @@ export function summarize(scenario: string, seed: number, run: ScenarioRun): Run
       retransmissions: c.tcb.stats.retransmissions,
     })),
     expectations,
+    claims: claimsOf(run),
+    invariants: Object.fromEntries((run.invariants ?? []).map((c) => [c.name, { ok: c.ok, firstFailingIndex: c.firstFailingIndex, detail: c.detail }])),
+    transfers: transfersOf(run),
     ok: run.expectations.every((e) => e.ok),
   };
 }

@@ -29,6 +29,8 @@ export interface ScenarioRun {
   /** The capture point `--pcap` writes: the client's side of the wire. */
   readonly clientCapture: CapturePoint;
   readonly expectations: readonly Expectation[];
+  /** Invariant checker results, for sysplex scenarios. */
+  readonly invariants?: readonly { readonly name: string; readonly ok: boolean; readonly firstFailingIndex: number | null; readonly detail: string }[];
   /** What each side's app received, for request/response scenarios. */
   readonly logs?: { readonly client: StreamLog; readonly server: StreamLog };
 }

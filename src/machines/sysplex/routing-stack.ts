@@ -144,8 +144,8 @@ export class RoutingStack {
   private onLocalRelease(c: Connection): void {
     const conn = connIdOf(c);
     const row = this.crt.get(conn);
-    if (row && row.owner === this.name && !row.frozen) this.crt.remove(conn, 'connection closed on the routing stack');
     if (c.tcb.localAddress === this.o.dvipa && c.tcb.remotePort !== 0) this.traceTcb(conn, 'release', 'connection closed');
+    if (row && row.owner === this.name && !row.frozen) this.crt.remove(conn, 'connection closed on the routing stack');
   }
 
   // ---- control socket (routing app) -------------------------------------------

@@ -30,6 +30,7 @@ export interface TargetAppConfig {
 export interface ClientConfig {
   readonly requests: readonly Uint8Array[];
   readonly startAtUs: number;
+  readonly pipeline?: { readonly afterStep: number; readonly delayUs: number };
 }
 
 /** A sysplex to build. */
@@ -78,7 +79,7 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
     const host = net.clients[i];
     if (!host) throw new Error(`no client host ${i}`);
     const tcp = new TcpLayer(host, { profile, control: xstateTcpControl });
-    return new ClientApp(sim, tcp, { node: host.name, protocol: c.protocol, requests: cc.requests, dvipa: net.dvipa, port: c.port, startAtUs: cc.startAtUs });
+    return new ClientApp(sim, tcp, { node: host.name, protocol: c.protocol, requests: cc.requests, dvipa: net.dvipa, port: c.port, startAtUs: cc.startAtUs, ...(cc.pipeline ? { pipeline: cc.pipeline } : {}) });
   });
   return { net, routingStack, targetStacks, routingApp, targetApps, clients };
 }

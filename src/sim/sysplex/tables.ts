@@ -29,8 +29,9 @@ export interface DptRow {
   activeConn: number;
 }
 
-const dest = (c: ConnId): string => `${formatIpv4Address(c.dvipa)}..${c.port}`;
-const source = (c: ConnId): string => `${formatIpv4Address(c.client)}..${c.clientPort}`;
+// The trace writes addr:port; views render IBM's addr..port.
+const dest = (c: ConnId): string => `${formatIpv4Address(c.dvipa)}:${c.port}`;
+const source = (c: ConnId): string => `${formatIpv4Address(c.client)}:${c.clientPort}`;
 
 /** The connection routing table of one routing stack. */
 export class ConnectionRoutingTable {

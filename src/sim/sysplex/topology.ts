@@ -37,6 +37,11 @@ export interface SysplexNetwork {
 export const DVIPA = ip('10.10.10.10');
 const CLIENT_BASE = ip('10.64.0.0');
 const XCF_LINK_BASE = ip('10.8.0.0');
+/**
+ * XCF links carry whole transfer messages in one datagram (fragmentation is not
+ * modelled); z/OS dynamic XCF over HiperSockets allows MTUs up to 56 KB and more.
+ */
+export const XCF_MTU = 65_535;
 
 /** XCF address of the stack at `index` (10.9.0.1, 10.9.0.2, …). */
 export function xcfAddress(index: number): number {
@@ -75,7 +80,7 @@ function meshXcf(network: Network, stacks: readonly Host[], link: LinkProperties
     stacks.forEach((b, j) => {
       if (j <= i) return;
       const subnet = (XCF_LINK_BASE + 4 * pair++) >>> 0;
-      network.connect(`xcf-${a.name}-${b.name}`, { host: a, iface: `xcf-${b.name}`, address: subnet + 1, prefixLength: 30 }, { host: b, iface: `xcf-${a.name}`, address: subnet + 2, prefixLength: 30 }, link);
+      network.connect(`xcf-${a.name}-${b.name}`, { host: a, iface: `xcf-${b.name}`, address: subnet + 1, prefixLength: 30, mtu: XCF_MTU }, { host: b, iface: `xcf-${a.name}`, address: subnet + 2, prefixLength: 30, mtu: XCF_MTU }, link);
       a.routes.add({ prefix: xcfAddress(j), prefixLength: 32, iface: a.iface(`xcf-${b.name}`), gateway: null });
       b.routes.add({ prefix: xcfAddress(i), prefixLength: 32, iface: b.iface(`xcf-${a.name}`), gateway: null });
     });

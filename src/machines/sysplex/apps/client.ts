@@ -30,6 +30,8 @@ export interface ClientOptions {
   readonly dvipa: number;
   readonly port: number;
   readonly startAtUs: number;
+  /** HTTP/1.1 pipelining: send the request after `step` this long after it, without waiting for the reply. */
+  readonly pipeline?: { readonly afterStep: number; readonly delayUs: number };
 }
 
 /** A client and what it saw. */
@@ -38,6 +40,8 @@ export class ClientApp {
   connection: Connection | null = null;
   private socket: AppSocket | null = null;
   private actor: ActorRefFrom<typeof clientMachine> | null = null;
+  /** Highest request index sent; pipelined requests are not sent twice. */
+  private sentUpTo = -1;
 
   constructor(
     private readonly sim: Simulation,
@@ -83,7 +87,11 @@ export class ClientApp {
 
   private send(step: number): void {
     const request = this.o.requests[step];
-    if (request && this.socket) this.socket.write(request);
+    if (!request || !this.socket || step <= this.sentUpTo) return;
+    this.sentUpTo = step;
+    this.socket.write(request);
+    const p = this.o.pipeline;
+    if (p && step === p.afterStep) this.sim.scheduler.after(p.delayUs, () => this.send(step + 1));
   }
 
   private read(): void {
