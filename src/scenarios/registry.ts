@@ -2,7 +2,7 @@
 import { lossyLink, requestResponse, rstClosedPort, simultaneousClose, zeroWindow } from './tcp-scenarios';
 import type { AnyScenario } from './types';
 import { swarmScenario } from './swarm';
-import { allReject, freezeWindow, httpTransfer, peekedData, rejectSecondTarget, sameApplication, smtpTransfer, targetCrash } from './sysplex-scenarios';
+import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, targetCrash } from './sysplex-scenarios';
 import { udpEchoScenario } from './udp-echo';
 
 /** Every built-in scenario, in the order `--list` shows them. */
@@ -11,6 +11,7 @@ export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
   smtpTransfer,
   rejectSecondTarget,
   allReject,
+  reTransfer,
   peekedData,
   sameApplication,
   freezeWindow,

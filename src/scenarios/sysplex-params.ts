@@ -16,6 +16,8 @@ export const TargetSchema = v.strictObject({
   stack: name,
   refuse: v.optional(v.picklist(['never', 'always', 'first']), 'never'),
   reason: v.optional(v.pipe(v.string(), v.maxLength(80)), 'overloaded'),
+  /** HTTP path prefixes it serves; a later request for another path moves the connection on (claim 10). */
+  serves: v.optional(v.pipe(v.array(v.pipe(v.string(), v.startsWith('/'), v.maxLength(200))), v.maxLength(16))),
 });
 
 /** Parameters shared by every sysplex scenario. */
@@ -34,6 +36,8 @@ export const SysplexParamsSchema = v.strictObject({
   clients: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2_000)), 1),
   /** Paths (HTTP) or recipient domains (SMTP) the clients' deciding request uses, round robin. */
   decidingValues: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.minLength(1), v.maxLength(64)), ['/orders/42']),
+  /** Paths of the requests after the deciding one (HTTP); default: the deciding path with ?page=2, 3, … */
+  followUpPaths: v.optional(v.pipe(v.array(v.pipe(v.string(), v.startsWith('/'), v.maxLength(200))), v.maxLength(50))),
   /** Requests after the deciding one (HTTP). */
   followUps: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50)), 1),
   /** Body bytes of the deciding request (HTTP POST when > 0): peeked, they travel with the connection. */

@@ -35,7 +35,7 @@ function httpRequests(p: SysplexParams, i: number): Uint8Array[] {
     buildHttpRequest({ method: 'POST', target: '/login', headers: [host, ['Authorization', basicCredentials(user, 'secret')]] }),
     buildHttpRequest({ method: 'GET', target: '/welcome', headers: [host, ['Cookie', `session=${user}`]] }),
     deciding,
-    ...Array.from({ length: p.followUps }, (_, k) => buildHttpRequest({ method: 'GET', target: `${path}?page=${k + 2}`, headers: [host] })),
+    ...(p.followUpPaths ?? Array.from({ length: p.followUps }, (_, k) => `${path}?page=${k + 2}`)).map((target) => buildHttpRequest({ method: 'GET', target, headers: [host] })),
   ];
 }
 
@@ -63,7 +63,7 @@ export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRu
     protocol: p.protocol,
     port: p.protocol === 'http' ? 80 : 25,
     stacks: p.stacks,
-    targets: p.targets.map((t) => ({ app: t.app, stack: t.stack, accept: { refuse: t.refuse, reason: t.reason } })),
+    targets: p.targets.map((t) => ({ app: t.app, stack: t.stack, accept: { refuse: t.refuse, reason: t.reason }, ...(t.serves ? { serves: t.serves } : {}) })),
     policy: p.policy,
     clients,
     freeze: p.freeze,
@@ -205,5 +205,22 @@ export const targetCrash = define(
       { name: 'the client did not complete (expected: the owning stack crashed)', ok: client?.state === 'failed', detail: `${client?.state ?? '?'} (${client?.failure ?? ''})` },
       { name: 'exactly-once still holds for the bytes that were delivered', ok: r.invariants.find((c) => c.name === 'exactly-once')?.ok ?? false, detail: 'no byte consumed twice' },
     ];
+  },
+);
+
+/** Claim 10: the connection moves a second time, from the first target to another. */
+export const reTransfer = define(
+  're-transfer',
+  'Moved again',
+  'GET /orders/42 moves the connection to WEB2; a later GET /catalog/7 on the same connection moves it on to WEB3, and the CRT follows.',
+  [10, 26],
+  {
+    targets: [{ app: 'WEB2', stack: 'SYS2', serves: ['/orders'] }, { app: 'WEB3', stack: 'SYS3', serves: ['/catalog'] }],
+    policy: { rules: [{ name: 'orders', match: { kind: 'http-path-prefix', prefix: '/orders' }, targets: ['WEB2'] }, { name: 'catalog', match: { kind: 'http-path-prefix', prefix: '/catalog' }, targets: ['WEB3'] }], fallback: [] },
+    followUpPaths: ['/catalog/7', '/catalog/8'],
+  },
+  (r) => {
+    const updates = r.sim.trace.events.filter((e) => e.kind === 'crt' && e.action === 'update').map((e) => (e.kind === 'crt' ? e.destXcf : ''));
+    return [...clientsDone(r), ...invariantsHold(r), lastReplyMentions(r, 'WEB3'), { name: 'the CRT followed both moves', ok: updates.join(',') === '10.9.0.2,10.9.0.3', detail: updates.join(' → ') }];
   },
 );

@@ -186,6 +186,7 @@ export class RoutingStack {
     if (msg.type === 'LISTEN_NOTICE') this.onListenNotice(msg);
     else if (msg.type === 'VERDICT') this.transfers.get(msg.transfer)?.actor?.send({ type: 'VERDICT', accepted: msg.accepted, reason: msg.reason });
     else if (msg.type === 'CONN_ENDED') this.onConnEnded(msg.conn, msg.stack, msg.reason);
+    else if (msg.type === 'CONN_MOVED') this.onConnMoved(msg.conn, msg.from, msg.to);
   }
 
   private onListenNotice(m: Extract<ControlMessage, { type: 'LISTEN_NOTICE' }>): void {
@@ -201,6 +202,20 @@ export class RoutingStack {
     if (!row || row.owner !== stack) return;
     this.crt.remove(conn, `${stack}: ${reason}`);
     for (const d of this.dpt.values()) if (d.stack === stack && d.activeConn > 0) d.activeConn--;
+  }
+
+  /** Claim 10: a target stack moved a connection on; the CRT follows it. */
+  private onConnMoved(conn: ConnId, from: string, to: string): void {
+    const row = this.crt.get(conn);
+    if (!row || row.owner !== from) return;
+    this.crt.repoint(row, to, [10, 26]);
+    for (const d of this.dpt.values()) {
+      if (d.stack === from && d.activeConn > 0) d.activeConn--;
+      if (d.stack === to) {
+        d.activeConn++;
+        d.totalConn++;
+      }
+    }
   }
 
   // ---- transfers ------------------------------------------------------------------

@@ -24,6 +24,8 @@ export interface TargetAppConfig {
   readonly app: string;
   readonly stack: string;
   readonly accept: AcceptRule;
+  /** HTTP path prefixes it serves; other requests move the connection on (claim 10). */
+  readonly serves?: readonly string[];
 }
 
 /** One client and its dialogue. */
@@ -67,12 +69,13 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
   const [routingHost, ...targetHosts] = net.stacks;
   if (!routingHost) throw new Error('no routing stack');
   const routingStack = new RoutingStack(routingHost, { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs });
-  const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile })] as const));
+  const appLocations = new Map(c.targets.map((t) => [t.app, t.stack] as const));
+  const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile, appLocations })] as const));
   const dialogue = dialogueFor(c.protocol);
   const targetApps = c.targets.map((t, i) => {
     const stack = targetStacks.get(t.stack);
     if (!stack) throw new Error(`target app ${t.app}: no target stack ${t.stack}`);
-    return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept });
+    return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept, policy: c.policy, ...(t.serves ? { serves: t.serves } : {}) });
   });
   const routingApp = new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy });
   const clients = c.clients.map((cc, i) => {

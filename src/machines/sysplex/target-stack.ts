@@ -7,14 +7,17 @@
  * connection in the transferred state (claims 2, 12) and answers the routing
  * stack (claim 14). When a connection it owns ends, it tells the routing stack.
  */
-import { createActor, setup } from 'xstate';
-import type { Host } from '../../sim/net/host';
+import { createActor, setup, type ActorRefFrom } from 'xstate';
+import type { Host, IpDelivery } from '../../sim/net/host';
+import { IpProtocol } from '../../sim/wire/types';
+import { connectionKey } from '../../sim/tcp/tcp-layer';
+import { transferMachine } from './transfer.machine';
 import { LOOPBACK } from '../../sim/net/network';
 import { UdpLayer, type UdpDatagram, type UdpSocket } from '../../sim/net/udp';
 import type { Connection, TcpSocketHandlers } from '../../sim/tcp/connection';
 import type { TcpProfile } from '../../sim/tcp/profile';
-import { importConnection, validateRepairState, type TcpRepairState } from '../../sim/tcp/repair';
-import { connName, connOfRepair, decodeControl, encodeControl, type ConnId, type ControlMessage } from '../../sim/sysplex/control-messages';
+import { detachConnection, exportConnection, importConnection, reattachConnection, validateRepairState, type TcpRepairState } from '../../sim/tcp/repair';
+import { connKey, connName, connOfRepair, decodeControl, encodeControl, type ConnId, type ControlMessage } from '../../sim/sysplex/control-messages';
 import { xstateTcpControl } from '../tcp-control';
 import { ObservedTcpLayer } from './observed-tcp-layer';
 import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
@@ -45,6 +48,8 @@ interface Pending {
 /** Options of a target stack. */
 export interface TargetStackOptions {
   readonly dvipa: number;
+  /** Which stack each target app runs on (static configuration, like DESTIP). */
+  readonly appLocations: ReadonlyMap<string, string>;
   readonly routingStack: string;
   readonly xcf: ReadonlyMap<string, number>;
   readonly profile: TcpProfile;
@@ -62,6 +67,9 @@ export class TargetStack {
   private readonly apps = new Map<string, { port: number; adopt: AdoptHandler | null }>();
   private readonly pending = new Map<number, Pending>();
   private readonly owned = new Set<Connection>();
+  /** Connections this stack is moving on (claim 10): held while frozen, then forwarded to their new owner. */
+  private readonly moving = new Map<string, { held: IpDelivery[]; to: string | null }>();
+  private readonly outgoing = new Map<number, ActorRefFrom<typeof transferMachine>>();
   private readonly lifecycle;
 
   constructor(
@@ -73,6 +81,7 @@ export class TargetStack {
     this.udp = new UdpLayer(host);
     this.control = this.udp.bind(STACK_CONTROL_PORT, (d) => this.onControl(d), LOOPBACK);
     this.xcfSocket = this.udp.bind(XCF_PORT, (d) => this.onXcf(d), o.xcf.get(host.name));
+    host.ingressHook = (d) => this.ingress(d);
     this.lifecycle = createActor(targetStackMachine, { clock: simClock(host.sim.scheduler) });
     this.lifecycle.start();
   }
@@ -99,6 +108,7 @@ export class TargetStack {
     const msg = m.message;
     if (msg.type === 'REGISTER') return this.onRegister(msg, d.srcPort);
     if (msg.type === 'VERDICT') return this.onAppVerdict(msg);
+    if (msg.type === 'TRANSFER_NOTIFY') return this.moveOn(msg, d.srcPort);
   }
 
   private onRegister(msg: Extract<ControlMessage, { type: 'REGISTER' }>, port: number): void {
@@ -116,6 +126,75 @@ export class TargetStack {
     const m = decodeControl(d.payload);
     if (!m.ok) return this.note(`XCF message rejected: ${m.error}`);
     if (m.message.type === 'TRANSFER') this.onTransfer(m.message);
+    else if (m.message.type === 'VERDICT') this.outgoing.get(m.message.transfer)?.send({ type: 'VERDICT', accepted: m.message.accepted, reason: m.message.reason });
+  }
+
+  /** Segments for a connection being moved on: held while frozen, forwarded once it has moved. */
+  private ingress(d: IpDelivery): boolean {
+    if (d.header.protocol !== IpProtocol.TCP || d.header.dst !== this.o.dvipa || d.payload.length < 4) return false;
+    const p = d.payload;
+    const key = connKey({ client: d.header.src, clientPort: (p[0]! << 8) | p[1]!, dvipa: d.header.dst, port: (p[2]! << 8) | p[3]! });
+    const entry = this.moving.get(key);
+    if (!entry) return false;
+    if (entry.to === null) entry.held.push(d);
+    else this.host.forwardVia(d, this.o.xcf.get(entry.to) ?? 0);
+    return true;
+  }
+
+  /** Claim 10: the app wants the connection moved on to another target app. */
+  private moveOn(m: Extract<ControlMessage, { type: 'TRANSFER_NOTIFY' }>, appPort: number): void {
+    const connection = this.tcp.connections.get(connectionKey({ localAddress: m.conn.dvipa, localPort: m.conn.port, remoteAddress: m.conn.client, remotePort: m.conn.clientPort }));
+    const toStack = this.o.appLocations.get(m.targetApp);
+    const toXcf = toStack ? this.o.xcf.get(toStack) : undefined;
+    const reply = (accepted: boolean, reason: string): void => void this.control.send(LOOPBACK, appPort, encodeControl({ type: 'VERDICT', transfer: m.transfer, conn: m.conn, accepted, reason }));
+    if (!connection || !toStack || toXcf === undefined || toStack === this.name) return reply(false, 'cannot move this connection');
+    const key = connKey(m.conn);
+    const name = connName(m.conn);
+    const trace = this.host.sim.trace;
+    let exported: TcpRepairState | null = null;
+    const actor = createActor(
+      transferMachine.provide({
+        actions: {
+          freezeAndExport: () => {
+            this.moving.set(key, { held: [], to: null });
+            connection.cancelAllTimers();
+            exported = exportConnection(connection);
+            trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'export', reason: `frozen to move on to ${toStack}` });
+            this.traceTransfer(m.conn, 'freeze', toStack, `moving on: SND.NXT ${exported.sndMax}, RCV.NXT ${exported.rcvNxt}`, [10]);
+          },
+          sendTransferMessage: () => {
+            if (!exported) return;
+            this.xcfSocket.send(toXcf, XCF_PORT, encodeControl({ type: 'TRANSFER', transfer: m.transfer, fromStack: this.name, targetApp: m.targetApp, repair: exported, appState: m.appState }));
+            this.traceTransfer(m.conn, 'message-sent', toStack, 'connection transfer message over XCF (second transfer)', [2, 10, 12]);
+          },
+          commit: () => {
+            detachConnection(this.tcp, connection, `moved on to ${toStack}`);
+            this.owned.delete(connection);
+            trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'release', reason: `moved on to ${toStack}` });
+            const entry = this.moving.get(key);
+            const held = entry?.held ?? [];
+            if (entry) entry.to = toStack;
+            for (const d of held) this.host.forwardVia(d, toXcf);
+            this.sendXcf(this.o.routingStack, { type: 'CONN_MOVED', conn: m.conn, from: this.name, to: toStack });
+            this.traceTransfer(m.conn, 'committed', toStack, `moved on; ${held.length} held segment(s) forwarded; ${this.o.routingStack} told to re-point its CRT`, [10]);
+            reply(true, 'accepted');
+          },
+          reportRejected: ({ context }) => {
+            const held = this.moving.get(key)?.held ?? [];
+            this.moving.delete(key);
+            reattachConnection(this.tcp, connection, exported?.state ?? 'ESTABLISHED');
+            trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'install', reason: 'move refused; kept' });
+            for (const d of held) this.host.deliverLocal(d);
+            this.traceTransfer(m.conn, 'rejected', toStack, context.reason, [14]);
+            reply(false, context.reason);
+          },
+        },
+      }),
+      { input: { timeoutMs: 500 }, clock: simClock(this.host.sim.scheduler) },
+    );
+    this.outgoing.set(m.transfer, actor);
+    actor.start();
+    actor.send({ type: 'START' });
   }
 
   private onTransfer(m: Extract<ControlMessage, { type: 'TRANSFER' }>): void {
@@ -167,8 +246,9 @@ export class TargetStack {
     if (xcf !== undefined) this.xcfSocket.send(xcf, XCF_PORT, encodeControl(m));
   }
 
-  private traceTransfer(conn: ConnId, phase: 'message-received' | 'offer-app' | 'accepted' | 'rejected' | 'restored', other: string, detail: string, claims: readonly number[]): void {
-    this.host.sim.trace.record({ kind: 'transfer', node: this.name, conn: connName(conn), phase, from: other, to: this.name, detail }, claims);
+  private traceTransfer(conn: ConnId, phase: 'message-received' | 'offer-app' | 'accepted' | 'rejected' | 'restored' | 'freeze' | 'message-sent' | 'committed', other: string, detail: string, claims: readonly number[]): void {
+    const outgoing = phase === 'freeze' || phase === 'message-sent' || phase === 'committed';
+    this.host.sim.trace.record({ kind: 'transfer', node: this.name, conn: connName(conn), phase, from: outgoing ? this.name : other, to: outgoing ? other : this.name, detail }, claims);
   }
 
   private note(message: string): void {

@@ -15,6 +15,7 @@
  *  7 VERDICT          transfer u32 | conn | accepted u8 | reason text
  *  8 ABORT            transfer u32 | conn | reason text
  *  9 CONN_ENDED       conn | stack text | reason text
+ * 10 CONN_MOVED       conn | from stack text | to stack text   (a target stack moved a connection on: claim 10)
  *
  * conn = client u32 | client port u16 | dvipa u32 | port u16.
  * repair state (the connection transfer message proper, TCP_REPAIR's fields):
@@ -56,9 +57,10 @@ export type ControlMessage =
   | { readonly type: 'OFFER'; readonly transfer: number; readonly conn: ConnId; readonly fromStack: string; readonly appState: Uint8Array; readonly queuedBytes: number }
   | { readonly type: 'VERDICT'; readonly transfer: number; readonly conn: ConnId; readonly accepted: boolean; readonly reason: string }
   | { readonly type: 'ABORT'; readonly transfer: number; readonly conn: ConnId; readonly reason: string }
-  | { readonly type: 'CONN_ENDED'; readonly conn: ConnId; readonly stack: string; readonly reason: string };
+  | { readonly type: 'CONN_ENDED'; readonly conn: ConnId; readonly stack: string; readonly reason: string }
+  | { readonly type: 'CONN_MOVED'; readonly conn: ConnId; readonly from: string; readonly to: string };
 
-const TYPES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED'] as const;
+const TYPES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED', 'CONN_MOVED'] as const;
 const MAGIC = [0x48, 0x4c, 0x53, 0x58]; // "HLSX"
 const MAX_QUEUE_BYTES = 16 * 1024 * 1024;
 const MAX_TARGETS = 1024;
@@ -96,6 +98,9 @@ export function encodeControl(m: ControlMessage): Uint8Array {
       break;
     case 'CONN_ENDED':
       writeConn(w, m.conn).text(m.stack).text(m.reason);
+      break;
+    case 'CONN_MOVED':
+      writeConn(w, m.conn).text(m.from).text(m.to);
       break;
   }
   return w.bytes();
@@ -149,6 +154,8 @@ function readBody(type: (typeof TYPES)[number], r: ByteReader): ControlMessage |
       return { type, transfer: r.u32('transfer'), conn: readConn(r), reason: r.text('reason') };
     case 'CONN_ENDED':
       return { type, conn: readConn(r), stack: r.text('stack'), reason: r.text('reason') };
+    case 'CONN_MOVED':
+      return { type, conn: readConn(r), from: r.text('from'), to: r.text('to') };
   }
 }
 

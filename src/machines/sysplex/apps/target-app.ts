@@ -11,8 +11,10 @@ import type { Simulation } from '../../../sim/core/simulation';
 import { LOOPBACK } from '../../../sim/net/network';
 import type { UdpSocket } from '../../../sim/net/udp';
 import type { Connection, TcpSocketHandlers } from '../../../sim/tcp/connection';
-import { connName, decodeControl, encodeControl } from '../../../sim/sysplex/control-messages';
-import { decodeAppState, type AppState } from '../../../sim/sysplex/dialogue/app-state';
+import { connName, decodeControl, encodeControl, type ConnId } from '../../../sim/sysplex/control-messages';
+import { decodeAppState, encodeAppState, type AppState } from '../../../sim/sysplex/dialogue/app-state';
+import { parseHttpRequest, requestPath } from '../../../sim/sysplex/dialogue/http';
+import { selectTargets, type Policy } from '../../../sim/sysplex/dialogue/policy';
 import { STACK_CONTROL_PORT } from '../ports';
 import { connIdOf } from '../routing-stack';
 import { simClock } from '../sim-clock';
@@ -31,6 +33,10 @@ export interface AcceptRule {
 /** Options of a target app. */
 export interface TargetAppOptions {
   readonly name: string;
+  /** HTTP path prefixes this app serves; a request outside them is moved on (claim 10). Absent: serves everything. */
+  readonly serves?: readonly string[];
+  /** Policy and the other apps, to choose where a moved-on request goes. */
+  readonly policy?: Policy;
   readonly port: number;
   readonly controlPort: number;
   readonly dialogue: ServerDialogue;
@@ -41,6 +47,8 @@ export interface TargetAppOptions {
 export class TargetApp {
   private readonly control: UdpSocket;
   private offers = 0;
+  private nextTransfer: number;
+  private readonly verdicts = new Map<number, (accepted: boolean) => void>();
   private readonly sim: Simulation;
 
   constructor(
@@ -48,6 +56,7 @@ export class TargetApp {
     private readonly o: TargetAppOptions,
   ) {
     this.sim = stack.host.sim;
+    this.nextTransfer = o.controlPort * 100_000; // distinct from other apps' transfer numbers
     this.control = stack.udp.bind(o.controlPort, (d) => this.onControl(d.payload), LOOPBACK);
     stack.setAdoptHandler(o.name, (c, state) => this.adopt(c, state));
     this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: o.name, stack: stack.name, port: o.port }));
@@ -56,6 +65,12 @@ export class TargetApp {
 
   private onControl(bytes: Uint8Array): void {
     const m = decodeControl(bytes);
+    if (m.ok && m.message.type === 'VERDICT') {
+      const answer = this.verdicts.get(m.message.transfer);
+      this.verdicts.delete(m.message.transfer);
+      answer?.(m.message.accepted);
+      return;
+    }
     if (!m.ok || m.message.type !== 'OFFER') return;
     const offer = m.message;
     this.offers++;
@@ -72,6 +87,17 @@ export class TargetApp {
     const decoded = decodeAppState(appStateBytes);
     let state: AppState = decoded.ok ? decoded.state : this.o.dialogue.initialState();
     let inData = false;
+    const serveOne = (): boolean => {
+      const step = this.o.dialogue.targetStep(state, socket.peek(), this.o.name, inData);
+      if (step.kind !== 'answer') return false;
+      socket.consume(step.consume);
+      state = step.state;
+      inData = this.o.dialogue.protocol === 'smtp' && step.summary.startsWith('DATA');
+      socket.write(step.reply);
+      this.say(step.summary, this.o.dialogue.protocol === 'http' ? [5, 7] : [7]);
+      if (step.close) connection.close();
+      return !step.close;
+    };
     const actor = createActor(
       targetConnectionMachine.provide({
         actions: {
@@ -80,16 +106,16 @@ export class TargetApp {
           restoreState: () => this.say(`restores the application state (${describe(state)}) and resumes the dialogue`, [7, 13]),
           serve: () => {
             for (let guard = 0; guard < 100; guard++) {
-              const step = this.o.dialogue.targetStep(state, socket.peek(), this.o.name, inData);
-              if (step.kind !== 'answer') return;
-              socket.consume(step.consume);
-              state = step.state;
-              inData = this.o.dialogue.protocol === 'smtp' && step.summary.startsWith('DATA');
-              socket.write(step.reply);
-              this.say(step.summary, this.o.dialogue.protocol === 'http' ? [5, 7] : [7]);
-              if (step.close) return connection.close();
+              if (this.belongsElsewhere(socket.peek())) return void actor.send({ type: 'MOVE_ON' });
+              if (!serveOne()) return;
             }
           },
+          serveItself: () => {
+            this.say('the move was refused; serves the request itself');
+            for (let guard = 0; guard < 100 && serveOne(); guard++);
+          },
+          requestRetransfer: () => this.moveOn(id, socket.peek(), state, (accepted) => actor.send({ type: 'VERDICT', accepted })),
+          closeSilently: () => this.say(`closes its socket for ${connName(id)} silently: the connection lives on elsewhere`, [10, 15]),
           closeSocket: () => connection.close(),
         },
       }),
@@ -98,6 +124,28 @@ export class TargetApp {
     actor.start();
     actor.send({ type: 'INSTALLED' });
     return { onReadable: () => actor.send({ type: 'BYTES' }), onPeerClosed: () => actor.send({ type: 'PEER_CLOSED' }), onClosed: () => actor.send({ type: 'CLOSED' }) };
+  }
+
+  /** Whether the request at the front is for a path this app does not serve. */
+  private belongsElsewhere(unread: Uint8Array): boolean {
+    if (!this.o.serves || this.o.dialogue.protocol !== 'http') return false;
+    const parsed = parseHttpRequest(unread);
+    if (parsed.kind !== 'complete') return false;
+    const path = requestPath(parsed.request.target);
+    return !this.o.serves.some((prefix) => path.startsWith(prefix));
+  }
+
+  /** Claim 10: ask this stack to move the connection to the app the policy names for this request. */
+  private moveOn(id: ConnId, unread: Uint8Array, state: AppState, answer: (accepted: boolean) => void): void {
+    const parsed = parseHttpRequest(unread);
+    const path = parsed.kind === 'complete' ? requestPath(parsed.request.target) : '';
+    const selection = this.o.policy ? selectTargets(this.o.policy, { protocol: 'http', path }) : null;
+    const target = selection?.candidates.find((c) => c !== this.o.name);
+    if (!target) return answer(false);
+    const transfer = this.nextTransfer++;
+    this.verdicts.set(transfer, answer);
+    this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'TRANSFER_NOTIFY', transfer, conn: id, targetApp: target, appState: encodeAppState(state) }));
+    this.say(`GET ${path} is not served here; peeks it and asks ${this.stack.name} to move ${connName(id)} on to ${target} (${selection?.reason ?? ''})`, [10, 11]);
   }
 
   private say(message: string, claims?: readonly number[]): void {
