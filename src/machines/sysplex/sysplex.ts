@@ -77,7 +77,8 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
     if (!stack) throw new Error(`target app ${t.app}: no target stack ${t.stack}`);
     return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept, policy: c.policy, ...(t.serves ? { serves: t.serves } : {}) });
   });
-  const routingApp = new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy });
+  const dedicated = !c.targets.some((t) => t.app.split('-')[0] === c.routingAppName);
+  const routingApp = new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated });
   const clients = c.clients.map((cc, i) => {
     const host = net.clients[i];
     if (!host) throw new Error(`no client host ${i}`);

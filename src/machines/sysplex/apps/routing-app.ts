@@ -29,6 +29,8 @@ export interface RoutingAppOptions {
   readonly controlPort: number;
   readonly dialogue: ServerDialogue;
   readonly policy: Policy;
+  /** Claim 9 (a dedicated router) or claim 8 (an instance of the same application as the targets). */
+  readonly dedicated: boolean;
 }
 
 interface PerConnection {
@@ -55,6 +57,7 @@ export class RoutingApp {
     this.control = stack.udp.bind(o.controlPort, (d) => this.onControl(d.payload), LOOPBACK);
     this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'routing', app: o.name, stack: stack.name, port: o.port }));
     this.say(`opens its control socket to ${stack.name} and registers as the routing application`, [18, 20, 24]);
+    this.say(o.dedicated ? `${o.name} is a dedicated routing application: it never serves the deciding requests itself` : `${o.name} routes here and is the same application as the instances that serve on the other stacks`, [o.dedicated ? 9 : 8]);
     stack.tcp.listen(o.port, (c) => this.accept(c), {}, 0);
   }
 
