@@ -45,9 +45,12 @@ export const SysplexParamsSchema = v.strictObject({
   freeze: v.optional(v.picklist(['queue', 'drop']), 'queue'),
   /** HTTP pipelining: send the request after the deciding one this many µs later, without waiting (0 = off). */
   pipelineDelayUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000_000)), 0),
-  transferTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60_000)), 500),
+  transferTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60_000)), 2_000),
   xcfDelayUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)), 100),
   clientLink: v.optional(LinkSchema, {}),
+  /** Router ↔ stack links (OSA), and the XCF links; XCF's delay defaults to xcfDelayUs. */
+  osaLink: v.optional(LinkSchema, {}),
+  xcfLink: v.optional(LinkSchema),
   /** Crash a stack at a time (µs). */
   crash: v.optional(v.strictObject({ stack: name, atUs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000_000)) })),
   horizonUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000_000)), 300_000_000),

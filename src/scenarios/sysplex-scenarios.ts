@@ -69,7 +69,8 @@ export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRu
     freeze: p.freeze,
     transferTimeoutMs: p.transferTimeoutMs,
     clientLink: linkProperties(p.clientLink),
-    xcfLink: { ...DEFAULT_LINK, delayUs: p.xcfDelayUs, bandwidthBps: 10_000_000_000 },
+    xcfLink: p.xcfLink ? linkProperties(p.xcfLink) : { ...DEFAULT_LINK, delayUs: p.xcfDelayUs, bandwidthBps: 10_000_000_000 },
+    osaLink: linkProperties(p.osaLink),
     routingAppName: p.routingApp,
   });
   const crash = p.crash;

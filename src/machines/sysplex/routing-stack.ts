@@ -22,6 +22,7 @@ import type { Host } from '../../sim/net/host';
 import { xstateTcpControl } from '../tcp-control';
 import { ObservedTcpLayer } from './observed-tcp-layer';
 import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
+import { XcfChannel } from './xcf-channel';
 import { simClock } from './sim-clock';
 import { transferMachine, TRANSFER_TIMEOUT_MS } from './transfer.machine';
 import type { TcpProfile } from '../../sim/tcp/profile';
@@ -75,7 +76,7 @@ export class RoutingStack {
   readonly crt: ConnectionRoutingTable;
   readonly dpt = new Map<string, DptRow>();
   private readonly control: UdpSocket;
-  private readonly xcfSocket: UdpSocket;
+  private readonly xcfLink: XcfChannel;
   private routingApp: { app: string; port: number } | null = null;
   private readonly transfers = new Map<number, Transfer>();
   private readonly lifecycle;
@@ -90,7 +91,8 @@ export class RoutingStack {
     this.udp = new UdpLayer(host);
     this.crt = new ConnectionRoutingTable(host.sim.trace, host.name, (s) => o.xcf.get(s) ?? 0);
     this.control = this.udp.bind(STACK_CONTROL_PORT, (d) => this.onControl(d), LOOPBACK);
-    this.xcfSocket = this.udp.bind(XCF_PORT, (d) => this.onXcf(d), o.xcf.get(host.name));
+    const xcfSocket = this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), o.xcf.get(host.name));
+    this.xcfLink = new XcfChannel(host.name, xcfSocket, host.sim.scheduler, (s) => o.xcf.get(s), (m) => this.onXcf(m), (t) => this.note(t));
     host.ingressHook = (d) => this.ingress(d);
     this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }), { clock: simClock(host.sim.scheduler) });
     this.lifecycle.start();
@@ -179,10 +181,7 @@ export class RoutingStack {
 
   // ---- XCF (target stacks) ------------------------------------------------------
 
-  private onXcf(d: UdpDatagram): void {
-    const m = decodeControl(d.payload);
-    if (!m.ok) return this.note(`XCF message rejected: ${m.error}`);
-    const msg = m.message;
+  private onXcf(msg: ControlMessage): void {
     if (msg.type === 'LISTEN_NOTICE') this.onListenNotice(msg);
     else if (msg.type === 'VERDICT') this.transfers.get(msg.transfer)?.actor?.send({ type: 'VERDICT', accepted: msg.accepted, reason: msg.reason });
     else if (msg.type === 'CONN_ENDED') this.onConnEnded(msg.conn, msg.stack, msg.reason);
@@ -258,8 +257,9 @@ export class RoutingStack {
 
   private sendTransferMessage(t: Transfer, target: DptRow): void {
     if (!t.exported) return;
-    const bytes = encodeControl({ type: 'TRANSFER', transfer: t.id, fromStack: this.name, targetApp: t.targetApp, repair: t.exported, appState: t.appState });
-    this.xcfSocket.send(target.xcf, XCF_PORT, bytes);
+    const message: ControlMessage = { type: 'TRANSFER', transfer: t.id, fromStack: this.name, targetApp: t.targetApp, repair: t.exported, appState: t.appState };
+    const bytes = encodeControl(message);
+    this.xcfLink.send(target.stack, message);
     const claims = [2, 12, 13, ...(t.exported.receiveQueue.length > 0 ? [11, 27] : [])];
     this.traceTransfer(t.conn, 'message-sent', target.stack, `connection transfer message, ${bytes.length} bytes over XCF`, claims);
   }

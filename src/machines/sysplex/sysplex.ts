@@ -48,6 +48,7 @@ export interface SysplexConfig {
   readonly transferTimeoutMs: number;
   readonly clientLink?: LinkProperties | readonly [LinkProperties, LinkProperties];
   readonly xcfLink?: LinkProperties;
+  readonly osaLink?: LinkProperties;
   /** Name of the routing app (claim 8: it may be an instance of the target app). */
   readonly routingAppName: string;
 }
@@ -64,7 +65,7 @@ export interface Sysplex {
 
 /** Build the sysplex and schedule its clients. */
 export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
-  const net = buildSysplexNetwork(sim, { stacks: c.stacks, clients: c.clients.length, ...(c.clientLink ? { clientLink: c.clientLink } : {}), ...(c.xcfLink ? { xcfLink: c.xcfLink } : {}) });
+  const net = buildSysplexNetwork(sim, { stacks: c.stacks, clients: c.clients.length, ...(c.clientLink ? { clientLink: c.clientLink } : {}), ...(c.xcfLink ? { xcfLink: c.xcfLink } : {}), ...(c.osaLink ? { osaLink: c.osaLink } : {}) });
   const profile = tcpProfile(c.profile);
   const [routingHost, ...targetHosts] = net.stacks;
   if (!routingHost) throw new Error('no routing stack');

@@ -21,6 +21,7 @@ import { connKey, connName, connOfRepair, decodeControl, encodeControl, type Con
 import { xstateTcpControl } from '../tcp-control';
 import { ObservedTcpLayer } from './observed-tcp-layer';
 import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
+import { XcfChannel } from './xcf-channel';
 import { connIdOf } from './routing-stack';
 import { simClock } from './sim-clock';
 
@@ -63,7 +64,7 @@ export class TargetStack {
   readonly tcp: ObservedTcpLayer;
   readonly udp: UdpLayer;
   private readonly control: UdpSocket;
-  private readonly xcfSocket: UdpSocket;
+  private readonly xcfLink: XcfChannel;
   private readonly apps = new Map<string, { port: number; adopt: AdoptHandler | null }>();
   private readonly pending = new Map<number, Pending>();
   private readonly owned = new Set<Connection>();
@@ -80,7 +81,8 @@ export class TargetStack {
     this.tcp.onReleased = (c) => this.onRelease(c);
     this.udp = new UdpLayer(host);
     this.control = this.udp.bind(STACK_CONTROL_PORT, (d) => this.onControl(d), LOOPBACK);
-    this.xcfSocket = this.udp.bind(XCF_PORT, (d) => this.onXcf(d), o.xcf.get(host.name));
+    const xcfSocket = this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), o.xcf.get(host.name));
+    this.xcfLink = new XcfChannel(host.name, xcfSocket, host.sim.scheduler, (s) => o.xcf.get(s), (m) => this.onXcf(m), (t) => this.note(t));
     host.ingressHook = (d) => this.ingress(d);
     this.lifecycle = createActor(targetStackMachine, { clock: simClock(host.sim.scheduler) });
     this.lifecycle.start();
@@ -122,11 +124,9 @@ export class TargetStack {
     this.lifecycle.send({ type: 'APP_LISTENING' });
   }
 
-  private onXcf(d: UdpDatagram): void {
-    const m = decodeControl(d.payload);
-    if (!m.ok) return this.note(`XCF message rejected: ${m.error}`);
-    if (m.message.type === 'TRANSFER') this.onTransfer(m.message);
-    else if (m.message.type === 'VERDICT') this.outgoing.get(m.message.transfer)?.send({ type: 'VERDICT', accepted: m.message.accepted, reason: m.message.reason });
+  private onXcf(m: ControlMessage): void {
+    if (m.type === 'TRANSFER') this.onTransfer(m);
+    else if (m.type === 'VERDICT') this.outgoing.get(m.transfer)?.send({ type: 'VERDICT', accepted: m.accepted, reason: m.reason });
   }
 
   /** Segments for a connection being moved on: held while frozen, forwarded once it has moved. */
@@ -164,7 +164,7 @@ export class TargetStack {
           },
           sendTransferMessage: () => {
             if (!exported) return;
-            this.xcfSocket.send(toXcf, XCF_PORT, encodeControl({ type: 'TRANSFER', transfer: m.transfer, fromStack: this.name, targetApp: m.targetApp, repair: exported, appState: m.appState }));
+            this.xcfLink.send(toStack, { type: 'TRANSFER', transfer: m.transfer, fromStack: this.name, targetApp: m.targetApp, repair: exported, appState: m.appState });
             this.traceTransfer(m.conn, 'message-sent', toStack, 'connection transfer message over XCF (second transfer)', [2, 10, 12]);
           },
           commit: () => {
@@ -190,7 +190,7 @@ export class TargetStack {
           },
         },
       }),
-      { input: { timeoutMs: 500 }, clock: simClock(this.host.sim.scheduler) },
+      { input: { timeoutMs: TRANSFER_TIMEOUT_MS }, clock: simClock(this.host.sim.scheduler) },
     );
     this.outgoing.set(m.transfer, actor);
     actor.start();
@@ -242,8 +242,7 @@ export class TargetStack {
   }
 
   private sendXcf(stack: string, m: ControlMessage): void {
-    const xcf = this.o.xcf.get(stack);
-    if (xcf !== undefined) this.xcfSocket.send(xcf, XCF_PORT, encodeControl(m));
+    this.xcfLink.send(stack, m);
   }
 
   private traceTransfer(conn: ConnId, phase: 'message-received' | 'offer-app' | 'accepted' | 'rejected' | 'restored' | 'freeze' | 'message-sent' | 'committed', other: string, detail: string, claims: readonly number[]): void {

@@ -11,8 +11,8 @@ import { assign, setup } from 'xstate';
 /** Events of a transfer. */
 export type TransferEvent = { type: 'START' } | { type: 'VERDICT'; accepted: boolean; reason: string };
 
-/** Milliseconds a transfer waits for the target's verdict. */
-export const TRANSFER_TIMEOUT_MS = 500;
+/** Milliseconds a transfer waits for the target's verdict: longer than XCF's retransmission budget both ways, so only an unreachable target times out. */
+export const TRANSFER_TIMEOUT_MS = 2_000;
 
 /** The transfer machine; action bodies are provided by the routing stack. */
 export const transferMachine = setup({

@@ -16,6 +16,8 @@
  *  8 ABORT            transfer u32 | conn | reason text
  *  9 CONN_ENDED       conn | stack text | reason text
  * 10 CONN_MOVED       conn | from stack text | to stack text   (a target stack moved a connection on: claim 10)
+ * 11 XCF_DATA         from stack text | seq u32 | inner message blob   (reliable XCF signalling, see xcf-channel.ts)
+ * 12 XCF_ACK          from stack text | seq u32
  *
  * conn = client u32 | client port u16 | dvipa u32 | port u16.
  * repair state (the connection transfer message proper, TCP_REPAIR's fields):
@@ -58,9 +60,11 @@ export type ControlMessage =
   | { readonly type: 'VERDICT'; readonly transfer: number; readonly conn: ConnId; readonly accepted: boolean; readonly reason: string }
   | { readonly type: 'ABORT'; readonly transfer: number; readonly conn: ConnId; readonly reason: string }
   | { readonly type: 'CONN_ENDED'; readonly conn: ConnId; readonly stack: string; readonly reason: string }
-  | { readonly type: 'CONN_MOVED'; readonly conn: ConnId; readonly from: string; readonly to: string };
+  | { readonly type: 'CONN_MOVED'; readonly conn: ConnId; readonly from: string; readonly to: string }
+  | { readonly type: 'XCF_DATA'; readonly from: string; readonly seq: number; readonly inner: Uint8Array }
+  | { readonly type: 'XCF_ACK'; readonly from: string; readonly seq: number };
 
-const TYPES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED', 'CONN_MOVED'] as const;
+const TYPES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED', 'CONN_MOVED', 'XCF_DATA', 'XCF_ACK'] as const;
 const MAGIC = [0x48, 0x4c, 0x53, 0x58]; // "HLSX"
 const MAX_QUEUE_BYTES = 16 * 1024 * 1024;
 const MAX_TARGETS = 1024;
@@ -101,6 +105,12 @@ export function encodeControl(m: ControlMessage): Uint8Array {
       break;
     case 'CONN_MOVED':
       writeConn(w, m.conn).text(m.from).text(m.to);
+      break;
+    case 'XCF_DATA':
+      w.text(m.from).u32(m.seq).blob(m.inner);
+      break;
+    case 'XCF_ACK':
+      w.text(m.from).u32(m.seq);
       break;
   }
   return w.bytes();
@@ -156,6 +166,10 @@ function readBody(type: (typeof TYPES)[number], r: ByteReader): ControlMessage |
       return { type, conn: readConn(r), stack: r.text('stack'), reason: r.text('reason') };
     case 'CONN_MOVED':
       return { type, conn: readConn(r), from: r.text('from'), to: r.text('to') };
+    case 'XCF_DATA':
+      return { type, from: r.text('from'), seq: r.u32('seq'), inner: r.blob('inner', MAX_QUEUE_BYTES) };
+    case 'XCF_ACK':
+      return { type, from: r.text('from'), seq: r.u32('seq') };
   }
 }
 
