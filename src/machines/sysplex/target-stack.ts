@@ -11,7 +11,7 @@ import { createActor, setup, type ActorRefFrom } from 'xstate';
 import type { Host, IpDelivery } from '../../sim/net/host';
 import { IpProtocol } from '../../sim/wire/types';
 import { connectionKey } from '../../sim/tcp/tcp-layer';
-import { transferMachine } from './transfer.machine';
+import { transferMachine, TRANSFER_TIMEOUT_MS } from './transfer.machine';
 import { LOOPBACK } from '../../sim/net/network';
 import { UdpLayer, type UdpDatagram, type UdpSocket } from '../../sim/net/udp';
 import type { Connection, TcpSocketHandlers } from '../../sim/tcp/connection';
