@@ -1,11 +1,12 @@
 /**
- * `npm run swarm -- [--seeds N] [--start S]`: run swarm cases S..S+N−1 and
+ * `npm run swarm -- [--seeds N] [--start S] [--sysplex]`: run swarm cases S..S+N−1 (TCP, or whole sysplex scenarios) and
  * report each failure with the command that replays it.
  */
 import { parseArgs } from 'node:util';
 import { runSwarm } from '../scenarios/swarm';
+import { runSysplexSwarm } from '../scenarios/sysplex-swarm';
 
-const { values } = parseArgs({ args: process.argv.slice(2), options: { seeds: { type: 'string', default: '1000' }, start: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ args: process.argv.slice(2), options: { seeds: { type: 'string', default: '1000' }, start: { type: 'string', default: '1' }, sysplex: { type: 'boolean', default: false } } });
 const seeds = Number(values.seeds);
 const start = Number(values.start);
 if (!Number.isSafeInteger(seeds) || seeds < 1 || !Number.isSafeInteger(start) || start < 0 || start + seeds > 0x1_0000_0000) {
@@ -14,11 +15,11 @@ if (!Number.isSafeInteger(seeds) || seeds < 1 || !Number.isSafeInteger(start) ||
 }
 let failures = 0;
 for (let seed = start; seed < start + seeds; seed++) {
-  const run = runSwarm(seed);
+  const run = values.sysplex ? runSysplexSwarm(seed) : runSwarm(seed);
   const failed = run.expectations.filter((e) => !e.ok);
   if (failed.length > 0) {
     failures++;
-    process.stdout.write(`seed ${seed} FAILED: ${failed.map((e) => `${e.name} (${e.detail})`).join('; ')}\n  reproduce: npm run sim -- swarm --seed ${seed}\n`);
+    process.stdout.write(`seed ${seed} FAILED: ${failed.map((e) => `${e.name} (${e.detail})`).join('; ')}\n  reproduce: npm run sim -- ${values.sysplex ? 'sysplex-swarm' : 'swarm'} --seed ${seed}\n`);
   }
 }
 process.stdout.write(`${seeds - failures} passed, ${failures} failed\n`);

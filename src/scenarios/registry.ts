@@ -2,6 +2,7 @@
 import { lossyLink, requestResponse, rstClosedPort, simultaneousClose, zeroWindow } from './tcp-scenarios';
 import type { AnyScenario } from './types';
 import { swarmScenario } from './swarm';
+import { sysplexSwarmScenario } from './sysplex-swarm';
 import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, targetCrash } from './sysplex-scenarios';
 import { udpEchoScenario } from './udp-echo';
 
@@ -16,7 +17,7 @@ export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
   sameApplication,
   freezeWindow,
   targetCrash,
-  requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario];
+  requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario, sysplexSwarmScenario];
 
 /** The scenario with this id, or undefined. */
 export function findScenario(id: string): AnyScenario | undefined {

@@ -24,6 +24,10 @@ export interface WireSegment {
   readonly payloadLength: number;
   /** SEG.LEN: payload plus one each for SYN and FIN. */
   readonly segLen: number;
+  /** When its sender built it (the first copy's creation time); the trace time if unknown. */
+  readonly sentAt: number;
+  /** Id of the first copy: packet ids count up as packets are built, so it orders packets built in the same microsecond. */
+  readonly sentOrder: number;
 }
 
 /** A packet handed to or taken from a link at some interface. */
@@ -35,14 +39,14 @@ function atPoint(e: TraceEntry, points: ReadonlySet<string>): e is PacketCrossin
 }
 
 /** Decodes one datagram as TCP; undefined for anything else (UDP, ICMP, bytes that do not decode). */
-function decodeSegment(index: number, fromClient: boolean, bytes: Uint8Array): WireSegment | undefined {
+function decodeSegment(index: number, fromClient: boolean, bytes: Uint8Array, origin: { at: number; id: number }): WireSegment | undefined {
   const ip = decodeIpv4(bytes);
   if (!ip.ok || ip.value.header.protocol !== IpProtocol.TCP) return undefined;
   const { src, dst } = ip.value.header;
   const tcp = decodeTcp(ip.value.payload, src, dst);
   if (!tcp.ok) return undefined;
   const { header, payload } = tcp.value;
-  return { index, fromClient, src, dst, tcp: header, payloadLength: payload.length, segLen: tcpSegmentLength(header, payload.length) };
+  return { index, fromClient, src, dst, tcp: header, payloadLength: payload.length, segLen: tcpSegmentLength(header, payload.length), sentAt: origin.at, sentOrder: origin.id };
 }
 
 /**
@@ -56,7 +60,7 @@ export function clientWireSegments(trace: TraceView, clientPoints: readonly stri
   for (const e of trace.events) {
     if (!atPoint(e, points)) continue;
     const bytes = trace.packetBytes(e.packetId);
-    const segment = bytes && decodeSegment(e.index, e.kind === 'packet-send', bytes);
+    const segment = bytes && decodeSegment(e.index, e.kind === 'packet-send', bytes, origin(trace, e.packetId, e.time));
     if (segment) segments.push(segment);
   }
   return segments;
@@ -108,3 +112,24 @@ export function wscaleOf(s: WireSegment): number | null {
 
 /** True for a SYN or SYN-ACK. */
 export const isSyn = (s: WireSegment): boolean => hasFlag(s, TcpFlag.SYN);
+
+/** Creation time and id of the packet's first copy (forwarding and duplication make new copies); the entry's own if unknown. */
+function origin(trace: TraceView, packetId: number, fallbackTime: number): { at: number; id: number } {
+  const table = trace.packets;
+  if (!table) return { at: fallbackTime, id: packetId };
+  let id = packetId;
+  for (let hops = 0; hops < 64; hops++) {
+    const parent = table[id]?.parentId;
+    if (parent === null || parent === undefined) break;
+    id = parent;
+  }
+  return { at: table[id]?.createdAt ?? fallbackTime, id };
+}
+
+/**
+ * The segments in the order their senders built them (stable, so ties keep
+ * trace order): what each side did, not what the network's reordering made of it.
+ */
+export function inSendOrder(segments: readonly WireSegment[]): WireSegment[] {
+  return [...segments].sort((a, b) => a.sentAt - b.sentAt || a.sentOrder - b.sentOrder || a.index - b.index);
+}

@@ -191,3 +191,40 @@ describe('checkTransparency catches', () => {
     expectBreak(result, jump, /jumps from seq 5201 to 90001.*\(1 more break found\)/);
   });
 });
+
+describe('transparency under plain-TCP artefacts', () => {
+  it('excuses a RST that answers a late duplicate after both FINs crossed', () => {
+    const wire = opened();
+    finish(wire);
+    wire.receive({ seq: ISS + 501, ack: ISN + 151, flags: FIN | ACK, tsVal: 7011 }); // a duplicate of the server's FIN
+    wire.send({ seq: ISN + 152, flags: RST }); // the closed client answers it with RST (RFC 9293 §3.10.7.1)
+    expect(check(wire.trace).ok).toBe(true);
+  });
+
+  it('still breaks on a RST before the connection closed in order', () => {
+    const wire = opened();
+    const rst = wire.send({ seq: ISN + 151, flags: RST });
+    expectBreak(check(wire.trace), rst, /RST/);
+  });
+
+  it('orders the server side by when it sent, so network reordering is not the server going backwards', () => {
+    const wire = opened();
+    const later = wire.receive({ seq: ISS + 201, ack: ISN + 151, tsVal: 7002 });
+    const earlier = wire.receive({ seq: ISS + 201, ack: ISN + 101, tsVal: 7001 }); // built first, overtaken on the way
+    const earlierToo = wire.receive({ seq: ISS + 201, ack: ISN + 101, tsVal: 7001 }); // a duplicate of it, also delayed
+    expect(check(wire.trace).ok).toBe(false); // arrival order alone looks like a server that forgot bytes
+    const created = wire.trace.events.map((e) => e.time);
+    const laterEvent = wire.trace.events[later];
+    const earlierEvent = wire.trace.events[earlier];
+    if (laterEvent?.kind !== 'packet-deliver' || earlierEvent?.kind !== 'packet-deliver') throw new Error('fixture');
+    const packets: { createdAt: number; parentId: number | null }[] = [];
+    wire.trace.events.forEach((e, i) => {
+      if (e.kind === 'packet-send' || e.kind === 'packet-deliver') packets[e.packetId] = { createdAt: created[i] ?? 0, parentId: null };
+    });
+    packets[earlierEvent.packetId] = { createdAt: (created[later] ?? 0) - 5, parentId: null };
+    const tooEvent = wire.trace.events[earlierToo];
+    if (tooEvent?.kind === 'packet-deliver') packets[tooEvent.packetId] = { createdAt: (created[later] ?? 0) - 4, parentId: null };
+    const view = { events: wire.trace.events, packetBytes: (id: number) => wire.trace.packetBytes(id), packets };
+    expect(checkTransparency(view, OPTIONS).ok).toBe(true);
+  });
+});

@@ -10,7 +10,7 @@
 import { formatIpv4Address } from '../wire/ipv4-address';
 import { TcpFlag } from '../wire/types';
 import {
-  clientWireSegments, connKey, hasFlag, isSyn, receiverText, senderText, serverEnd, timestampsOf, wscaleOf,
+  clientWireSegments, connKey, inSendOrder, hasFlag, isSyn, receiverText, senderText, serverEnd, timestampsOf, wscaleOf,
 } from './client-wire';
 import type { WireSegment } from './client-wire';
 import { MonotoneWatch } from './monotone';
@@ -34,7 +34,7 @@ const NAME = 'transparency';
  * first segment that the client could tell apart from one.
  */
 export function checkTransparency(trace: TraceView, options: TransparencyOptions): CheckResult {
-  const segments = clientWireSegments(trace, options.clientPoints);
+  const segments = inSendOrder(clientWireSegments(trace, options.clientPoints));
   const conns = new Map<string, ConnWatch>();
   const breaks: Break[] = [];
   for (const s of segments) {
@@ -70,14 +70,23 @@ class ConnWatch {
   private readonly serverAck = new MonotoneWatch();
   private readonly serverTs = new MonotoneWatch();
   private readonly found: Break[] = [];
+  /** Both sides' FINs have crossed the client's wire: the connection closed in order. */
+  private clientFin = false;
+  private serverFin = false;
 
   constructor(private readonly key: string) {}
 
   /** Feeds one segment of this connection, in trace order. */
   observe(s: WireSegment): void {
     if (hasFlag(s, TcpFlag.RST)) {
-      this.fail(s, `segment ${at(s.index)} from ${senderText(s)} is a RST on ${this.key}: the client's connection is reset`);
+      // After both FINs, a RST answers a late duplicate reaching a side that has already
+      // closed (RFC 9293 §3.10.7.1) — plain TCP under duplication, nothing a transfer did.
+      if (!(this.clientFin && this.serverFin)) this.fail(s, `segment ${at(s.index)} from ${senderText(s)} is a RST on ${this.key}: the client's connection is reset`);
       return;
+    }
+    if (hasFlag(s, TcpFlag.FIN)) {
+      if (s.fromClient) this.clientFin = true;
+      else this.serverFin = true;
     }
     if (isSyn(s)) this.handshake(s);
     else if (s.fromClient) this.fromClient(s);

@@ -4,12 +4,18 @@
  * hand-built test traces alike) and what it answers (a CheckResult naming the
  * trace entry where the invariant first broke, so the UI can jump there).
  */
-import type { TraceEntry } from '../core/trace';
+import type { PacketRecord, TraceEntry } from '../core/trace';
 
 /** What a checker reads: the entries in order, and the bytes of each registered packet. */
 export interface TraceView {
   readonly events: readonly TraceEntry[];
   packetBytes(id: number): Uint8Array | undefined;
+  /**
+   * Where each packet came from (forwarded copies point at their parent), when
+   * known: lets a checker order what the client received by when the server sent
+   * it, so reordering in the network is not taken for a server going backwards.
+   */
+  readonly packets?: readonly Pick<PacketRecord, 'createdAt' | 'parentId'>[];
 }
 
 /** The verdict of one checker over one trace. */
