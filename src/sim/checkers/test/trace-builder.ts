@@ -15,7 +15,7 @@ import type { TraceView } from '../types';
 /** A hand-built trace; satisfies the checkers' TraceView. */
 export class TraceBuilder implements TraceView {
   readonly events: TraceEntry[] = [];
-  private readonly packets: Uint8Array[] = [];
+  private readonly bytesById: Uint8Array[] = [];
   private time = 0;
 
   /** Appends an entry 10 µs after the previous one and returns its index. */
@@ -28,13 +28,13 @@ export class TraceBuilder implements TraceView {
 
   /** Registers a packet's bytes and returns its id. */
   packet(bytes: Uint8Array): number {
-    this.packets.push(bytes);
-    return this.packets.length - 1;
+    this.bytesById.push(bytes);
+    return this.bytesById.length - 1;
   }
 
   /** The bytes of packet `id`. */
   packetBytes(id: number): Uint8Array | undefined {
-    return this.packets[id];
+    return this.bytesById[id];
   }
 }
 
