@@ -8,6 +8,8 @@
  * holds N idle connections open; needs node --expose-gc, as the npm script gives).
  */
 import { parseArgs } from 'node:util';
+import { buildSysplex } from '../machines/sysplex/sysplex';
+import { buildHttpRequest } from '../sim/sysplex/dialogue/http';
 import { buildShortFlows } from '../scenarios/short-flows';
 import { xstateTcpControl } from '../machines/tcp-control';
 import { Simulation } from '../sim/core/simulation';
@@ -65,12 +67,61 @@ function heapPerConnection(n: number, profileName: 'rfc' | 'linux'): number | nu
   return Math.round((after - before) / n);
 }
 
+/**
+ * `--handoff`: the same N one-request flows through the sysplex twice — once
+ * answered by the routing app itself, once transferred to a target app first
+ * (one transfer per flow) — and the cost ratio per flow.
+ */
+function handoffBench(clients: number, profile: 'rfc' | 'linux'): Record<string, number | string> {
+  const run = (path: string): { wall: number; segments: number; events: number; done: number; transfers: number } => {
+    const sim = new Simulation({ seed: 1, traceMode: 'off' });
+    const request = buildHttpRequest({ method: 'POST', target: path, headers: [['Host', 'shop.example']], body: 'x'.repeat(120) });
+    const sysplex = buildSysplex(sim, {
+      profile,
+      protocol: 'http',
+      port: 80,
+      stacks: ['SYS1', 'SYS2', 'SYS3'],
+      targets: [{ app: 'WEB2', stack: 'SYS2', accept: { refuse: 'never' } }, { app: 'WEB3', stack: 'SYS3', accept: { refuse: 'never' } }],
+      policy: { rules: [{ name: 'orders', match: { kind: 'http-path-prefix', prefix: '/orders' }, targets: ['WEB3'] }], fallback: ['WEB2'] },
+      clients: Array.from({ length: clients }, (_, i) => ({ startAtUs: Math.round((1 + i / clients) * 1e6), requests: [request] })),
+      freeze: 'queue',
+      transferTimeoutMs: 2_000,
+      routingAppName: 'ROUTER',
+    });
+    const t0 = performance.now();
+    sim.scheduler.runUntil(STOP_US, { maxEvents: 500 * clients + 10_000 });
+    const wall = (performance.now() - t0) / 1000;
+    const done = sysplex.clients.filter((c) => c.replies.length > 0 && c.replies.every((r) => r.status === 200)).length;
+    const transfers = [...sysplex.routingStack.dpt.values()].reduce((n, d) => n + d.totalConn, 0);
+    return { wall, segments: sim.trace.packetCount, events: sim.scheduler.eventCount, done, transfers };
+  };
+  const plain = run('/welcome');
+  const handoff = run('/orders/1');
+  return {
+    clients,
+    plainWallSeconds: plain.wall,
+    plainFlowsDone: plain.done,
+    plainPackets: plain.segments,
+    handoffWallSeconds: handoff.wall,
+    handoffFlowsDone: handoff.done,
+    handoffTransfers: handoff.transfers,
+    handoffPackets: handoff.segments,
+    costRatio: handoff.wall / plain.wall,
+    packetRatio: handoff.segments / plain.segments,
+  };
+}
+
 function main(): void {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { clients: { type: 'string' }, servers: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { clients: { type: 'string' }, servers: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean', default: false }, handoff: { type: 'boolean', default: false } },
   });
   const clients = positiveInt('clients', values.clients, 1000, 1_000_000);
+  if (values.handoff) {
+    const r = handoffBench(clients, values.profile === 'rfc' ? 'rfc' : 'linux');
+    process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `${Object.entries(r).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v)}`).join(' ')}\n`);
+    return;
+  }
   const servers = positiveInt('servers', values.servers, 1, clients);
   const profile = values.profile === 'linux' ? 'linux' : 'rfc';
   const t0 = performance.now();
