@@ -13,6 +13,7 @@ import { parseHttpResponse } from '../../../sim/sysplex/dialogue/http';
 import { parseSmtpReply } from '../../../sim/sysplex/dialogue/smtp';
 import { utf8Decode } from '../../../sim/sysplex/dialogue/utf8';
 import { simClock } from '../sim-clock';
+import { sendIfActive } from './send-if-active';
 import { AppSocket } from './app-socket';
 import { clientMachine } from './client.machine';
 
@@ -78,10 +79,10 @@ export class ClientApp {
     const name = connName({ client: connection.tcb.localAddress, clientPort: connection.tcb.localPort, dvipa: this.o.dvipa, port: this.o.port });
     this.socket = new AppSocket(this.sim, connection, this.o.node, 'client', name, 's2c');
     connection.handlers = {
-      onEstablished: () => actor.send({ type: 'CONNECTED' }),
+      onEstablished: () => sendIfActive(actor, { type: 'CONNECTED' }),
       onReadable: () => this.read(),
-      onPeerClosed: () => actor.send({ type: 'PEER_CLOSED' }),
-      onClosed: (reason) => actor.send(reason === 'closed' ? { type: 'CLOSED' } : { type: 'FAILED', reason: `connection ${reason}` }),
+      onPeerClosed: () => sendIfActive(actor, { type: 'PEER_CLOSED' }),
+      onClosed: (reason) => sendIfActive(actor, reason === 'closed' ? { type: 'CLOSED' } : { type: 'FAILED', reason: `connection ${reason}` }),
     };
   }
 
@@ -101,12 +102,12 @@ export class ClientApp {
       const unread = socket.peek();
       const parsed = this.o.protocol === 'http' ? parseHttpResponse(unread) : parseSmtpReply(unread);
       if (parsed.kind === 'incomplete') return;
-      if (parsed.kind === 'error') return void this.actor?.send({ type: 'FAILED', reason: parsed.error });
+      if (parsed.kind === 'error') return void (this.actor && sendIfActive(this.actor, { type: 'FAILED', reason: parsed.error }));
       socket.consume(parsed.length);
       const reply = 'response' in parsed ? { status: parsed.response.status, text: utf8Decode(parsed.response.body) } : { status: parsed.reply.code, text: parsed.reply.lines.join(' ') };
       this.replies.push(reply);
       this.sim.trace.record({ kind: 'app', node: this.o.node, app: 'client', message: `got ${reply.status} ${reply.text.slice(0, 80)}` });
-      this.actor?.send({ type: 'RESPONSE' });
+      if (this.actor) sendIfActive(this.actor, { type: 'RESPONSE' });
     }
   }
 }

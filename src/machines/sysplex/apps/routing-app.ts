@@ -18,6 +18,7 @@ import { STACK_CONTROL_PORT } from '../ports';
 import type { RoutingStack } from '../routing-stack';
 import { connIdOf } from '../routing-stack';
 import { simClock } from '../sim-clock';
+import { sendIfActive } from './send-if-active';
 import { AppSocket } from './app-socket';
 import type { ServerDialogue } from './dialogues';
 import { routingConnectionMachine } from './routing-app.machine';
@@ -86,7 +87,7 @@ export class RoutingApp {
       { clock: simClock(this.sim.scheduler) },
     );
     pc.actor = actor;
-    connection.handlers = { onReadable: () => actor.send({ type: 'BYTES' }), onPeerClosed: () => actor.send({ type: 'PEER_CLOSED' }) };
+    connection.handlers = { onReadable: () => sendIfActive(actor, { type: 'BYTES' }), onPeerClosed: () => sendIfActive(actor, { type: 'PEER_CLOSED' }) };
     actor.start();
   }
 

@@ -18,6 +18,7 @@ import { selectTargets, type Policy } from '../../../sim/sysplex/dialogue/policy
 import { STACK_CONTROL_PORT } from '../ports';
 import { connIdOf } from '../routing-stack';
 import { simClock } from '../sim-clock';
+import { sendIfActive } from './send-if-active';
 import type { TargetStack } from '../target-stack';
 import { AppSocket } from './app-socket';
 import type { ServerDialogue } from './dialogues';
@@ -123,7 +124,7 @@ export class TargetApp {
     );
     actor.start();
     actor.send({ type: 'INSTALLED' });
-    return { onReadable: () => actor.send({ type: 'BYTES' }), onPeerClosed: () => actor.send({ type: 'PEER_CLOSED' }), onClosed: () => actor.send({ type: 'CLOSED' }) };
+    return { onReadable: () => sendIfActive(actor, { type: 'BYTES' }), onPeerClosed: () => sendIfActive(actor, { type: 'PEER_CLOSED' }), onClosed: () => sendIfActive(actor, { type: 'CLOSED' }) };
   }
 
   /** Whether the request at the front is for a path this app does not serve. */
