@@ -58,6 +58,9 @@ export function loadScenarioText(text: string, seedOverride?: number): LoadResul
   if (!scenario) return { ok: false, error: `scenario: unknown scenario '${record.scenario.slice(0, 60)}'` };
   const seed = seedOverride === undefined ? parseSeed(record.seed ?? 1) : ({ ok: true, seed: seedOverride } as const);
   if (!seed.ok) return seed;
+  if (record.params !== undefined && (typeof record.params !== 'object' || record.params === null || Array.isArray(record.params))) {
+    return { ok: false, error: 'params: expected an object of parameter overrides' };
+  }
   const parsed = scenario.parse(record.params ?? {});
   if (!parsed.ok) return { ok: false, error: `params.${parsed.error}` };
   return { ok: true, value: { scenario, params: parsed.params, seed: seed.seed } };

@@ -97,6 +97,10 @@ export function transferPhases(r: ScenarioRun, phase: string): number {
   return r.sim.trace.events.filter((e) => e.kind === 'transfer' && e.phase === phase).length;
 }
 
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
 function define(id: string, title: string, description: string, claims: readonly number[], overrides: SysplexParamsInput, checks: (r: SysplexRun, p: SysplexParams) => Expectation[]): ScenarioDefinition<SysplexParams> {
   const base = parseSysplexParams(overrides);
   if (!base.ok) throw new Error(`built-in scenario ${id} has bad defaults: ${base.error}`);
@@ -106,7 +110,7 @@ function define(id: string, title: string, description: string, claims: readonly
     description,
     claims,
     defaults: base.params,
-    parse: (input) => parseSysplexParams({ ...overrides, ...(typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}) }),
+    parse: (input) => (isPlainObject(input) ? parseSysplexParams({ ...overrides, ...input }) : { ok: false, error: '(top level): expected an object of parameter overrides' }),
     run: (params, seed) => runSysplex(params, seed, checks),
   };
 }

@@ -97,7 +97,7 @@ function definition(id: string, title: string, description: string, overrides: T
     description,
     claims: [],
     defaults: base.params,
-    parse: (input) => parseWith(TcpScenarioSchema, { ...overrides, ...(isObject(input) ? input : {}) }),
+    parse: (input) => (isObject(input) ? parseWith(TcpScenarioSchema, { ...overrides, ...input }) : { ok: false, error: '(top level): expected an object of parameter overrides' }),
     run: (params, seed) => runExchangeWith(params, seed, shape, (r) => checks(r, params)),
   };
 }

@@ -1,22 +1,28 @@
-import { useMemo } from 'react';
+import { ClaimsPanel, NarrationPanel } from './components/narration-panel';
+import { InvariantChips } from './components/invariant-chips';
+import { ScenarioControls } from './components/scenario-controls';
+import { ShortcutsDialog } from './components/shortcuts-dialog';
+import { TablesPanel } from './components/tables-panel';
+import { Timeline } from './components/timeline';
 import { TraceTable } from './components/trace-table';
-import { RunControls } from './components/run-controls';
+import { useLabRun } from './hooks/use-lab-run';
 import { useLabStore } from './store/lab-store';
-import { runView } from './run-view';
+import { traceRows } from './run-view';
 
-/** The lab page: for now, one small scenario run in the page and its trace. */
+/** The lab: one run, one timeline, linked views. */
 export function App() {
+  const scenario = useLabStore((s) => s.scenario);
   const seed = useLabStore((s) => s.seed);
-  const faults = useLabStore((s) => s.faults);
+  const step = useLabStore((s) => s.step);
   const urlError = useLabStore((s) => s.urlError);
-  const view = useMemo(() => runView(seed, faults), [seed, faults]);
+  const result = useLabRun(scenario, seed);
   return (
     <main className="lab">
       <header className="lab-header">
         <h1>Handoff Lab</h1>
         <p className="lede">
-          A deterministic simulation of a TCP/IP network with real packet bytes. This first scenario sends UDP requests from a
-          client through a router to a server; every event below comes from the simulation's trace.
+          Watch a live TCP connection move between the stacks of a sysplex that answers on one virtual IP address — and see why the
+          client never notices. Every picture below is drawn from a deterministic simulation with real packet bytes.
         </p>
       </header>
       {urlError && (
@@ -24,27 +30,49 @@ export function App() {
           {urlError}
         </p>
       )}
-      <RunControls />
-      <section aria-labelledby="run-summary-title" className="summary">
-        <h2 id="run-summary-title">Run</h2>
+      <ScenarioControls />
+      {'error' in result ? (
+        <p role="alert" className="alert">
+          This scenario could not run: {result.error}
+        </p>
+      ) : (
+        <Lab run={result.run} step={Math.min(step, result.run.events.length - 1)} state={result.folder.at(step)} />
+      )}
+      <ShortcutsDialog />
+    </main>
+  );
+}
+
+function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; state: import('./viewmodel/state-at').StateAt }) {
+  return (
+    <>
+      <section className="summary" aria-label="Run">
         <dl>
+          <dt>Scenario</dt>
+          <dd data-testid="scenario">{run.title}</dd>
           <dt>Seed</dt>
-          <dd data-testid="seed">{seed}</dd>
+          <dd data-testid="seed">{run.seed}</dd>
           <dt>Trace hash</dt>
           <dd>
-            <output data-testid="trace-hash" data-trace-hash={view.hash}>
-              {view.hash}
+            <output data-testid="trace-hash" data-trace-hash={run.hash}>
+              {run.hash}
             </output>
           </dd>
           <dt>Events</dt>
-          <dd data-testid="event-count">{view.eventCount}</dd>
-          <dt>Packets</dt>
-          <dd>{view.packetCount}</dd>
-          <dt>Simulated time</dt>
-          <dd>{view.endTime}</dd>
+          <dd data-testid="event-count">{run.events.length}</dd>
         </dl>
+        <InvariantChips run={run} step={step} />
       </section>
-      <TraceTable rows={view.rows} />
-    </main>
+      <Timeline run={run} />
+      <div className="panels">
+        <NarrationPanel run={run} step={step} />
+        <TablesPanel state={state} />
+        <ClaimsPanel run={run} step={step} />
+      </div>
+      <details className="trace-details">
+        <summary>Every event of the run</summary>
+        <TraceTable rows={traceRows(run)} />
+      </details>
+    </>
   );
 }

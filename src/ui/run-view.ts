@@ -37,6 +37,11 @@ export function runView(seed: number, faults: boolean): RunView {
   return { hash: trace.hash(), eventCount: trace.length, packetCount: trace.packets.length, endTime: formatSimTime(sim.now), rows };
 }
 
+/** Rows for every event of a lab run. */
+export function traceRows(run: { readonly events: readonly TraceEntry[]; readonly packetBytes: (id: number) => Uint8Array | undefined }): TraceRow[] {
+  return run.events.map((e) => toRow(e, run.packetBytes));
+}
+
 function toRow(e: TraceEntry, bytesOf: (id: number) => Uint8Array | undefined): TraceRow {
   const base = { index: e.index, time: formatSimTime(e.time), kind: e.kind };
   const packet = (id: number): string => {

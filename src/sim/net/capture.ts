@@ -13,8 +13,12 @@ export type CapturePoint = `${string}/${string}`;
 export function captureRecords(trace: Trace, point: CapturePoint): PcapRecord[] {
   const [node, iface] = point.split('/') as [string, string];
   const records: PcapRecord[] = [];
+  const seen = new Set<number>();
   for (const e of trace.events) {
     if ((e.kind === 'packet-send' || e.kind === 'packet-deliver') && e.node === node && e.iface === iface) {
+      // On a loopback interface a datagram is sent and delivered at the same point; a capture shows it once.
+      if (seen.has(e.packetId)) continue;
+      seen.add(e.packetId);
       const bytes = trace.packetBytes(e.packetId);
       if (bytes) records.push({ time: e.time, bytes });
     }

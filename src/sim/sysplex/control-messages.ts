@@ -137,7 +137,10 @@ function readBody(type: (typeof TYPES)[number], r: ByteReader): ControlMessage |
     }
     case 'TARGETS': {
       const n = r.u16('count');
-      if (n > MAX_TARGETS) return null;
+      if (n > MAX_TARGETS) {
+        r.failedAt ??= `count (${n} exceeds ${MAX_TARGETS})`;
+        return null;
+      }
       const targets: TargetInfo[] = [];
       for (let i = 0; i < n && r.failedAt === null; i++) targets.push({ app: r.text(`targets.${i}.app`), stack: r.text(`targets.${i}.stack`), xcf: r.u32(`targets.${i}.xcf`), port: r.u16(`targets.${i}.port`) });
       return { type, targets };

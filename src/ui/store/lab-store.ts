@@ -1,39 +1,86 @@
 /**
- * UI state only (which run to show and how): the simulation and its trace live
- * outside React and are derived from this state. The initial state is read from
- * the page URL (`?seed=N&faults=1`), so a link reproduces a run.
+ * UI state only — which run to show, where the timeline stands, what is
+ * selected and how fast it plays. The simulation and its trace live outside
+ * React and are derived from (scenario, seed). The initial state is read from
+ * the page URL (`?scenario=…&seed=…&step=…`), so a link reproduces a view; a
+ * bad value falls back to the default and says why.
  */
 import { create } from 'zustand';
+import { findScenario } from '../../scenarios/registry';
 
-/** What the user has chosen. */
-export interface LabState {
-  readonly seed: number;
-  readonly faults: boolean;
-  /** A problem with the URL the page was opened with, shown as an alert. */
-  readonly urlError: string | null;
-  readonly setSeed: (seed: number) => void;
-  readonly setFaults: (faults: boolean) => void;
-}
-
+/** The scenario the lab opens on. */
+export const DEFAULT_SCENARIO = 'http-transfer';
 /** The largest seed: seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 0xffff_ffff;
 
-/** Parse `?seed=` and `?faults=`; a bad value gives the default and an error text. */
-export function parseLabQuery(search: string): Pick<LabState, 'seed' | 'faults' | 'urlError'> {
+/** What the user has chosen. */
+export interface LabState {
+  readonly scenario: string;
+  readonly seed: number;
+  /** Index of the current step (trace entry); −1 before the first. */
+  readonly step: number;
+  readonly playing: boolean;
+  /** Steps per second while playing. */
+  readonly speed: number;
+  /** A trace entry picked for the inspector. */
+  readonly selected: number | null;
+  readonly urlError: string | null;
+  readonly shortcutsOpen: boolean;
+  readonly setScenario: (scenario: string) => void;
+  readonly setSeed: (seed: number) => void;
+  readonly setStep: (step: number) => void;
+  readonly setPlaying: (playing: boolean) => void;
+  readonly setSpeed: (speed: number) => void;
+  readonly select: (index: number | null) => void;
+  readonly setShortcutsOpen: (open: boolean) => void;
+}
+
+interface FromUrl {
+  scenario: string;
+  seed: number;
+  step: number;
+  urlError: string | null;
+}
+
+/** Parse `?scenario=`, `?seed=` and `?step=`; bad values give defaults and an error text. */
+export function parseLabQuery(search: string): FromUrl {
   const params = new URLSearchParams(search);
-  const rawSeed = params.get('seed');
-  const faults = params.get('faults') === '1';
-  if (rawSeed === null) return { seed: 1, faults, urlError: null };
-  const seed = Number(rawSeed);
-  if (!/^\d+$/.test(rawSeed) || !Number.isSafeInteger(seed) || seed > MAX_SEED) {
-    return { seed: 1, faults, urlError: `The link's seed "${rawSeed.slice(0, 40)}" is not an integer from 0 to ${MAX_SEED}; showing seed 1 instead.` };
+  const errors: string[] = [];
+  const rawScenario = params.get('scenario');
+  let scenario = DEFAULT_SCENARIO;
+  if (rawScenario !== null) {
+    if (findScenario(rawScenario)) scenario = rawScenario;
+    else errors.push(`The link names an unknown scenario "${rawScenario.slice(0, 40)}"; showing ${DEFAULT_SCENARIO}.`);
   }
-  return { seed, faults, urlError: null };
+  const rawSeed = params.get('seed');
+  let seed = 1;
+  if (rawSeed !== null) {
+    const n = Number(rawSeed);
+    if (/^\d+$/.test(rawSeed) && Number.isSafeInteger(n) && n <= MAX_SEED) seed = n;
+    else errors.push(`The link's seed "${rawSeed.slice(0, 40)}" is not an integer from 0 to ${MAX_SEED}; showing seed 1 instead.`);
+  }
+  const rawStep = params.get('step');
+  let step = -1;
+  if (rawStep !== null) {
+    const n = Number(rawStep);
+    if (/^\d+$/.test(rawStep) && Number.isSafeInteger(n)) step = n;
+    else errors.push(`The link's step "${rawStep.slice(0, 40)}" is not a step number; starting at the beginning.`);
+  }
+  return { scenario, seed, step, urlError: errors.length > 0 ? errors.join(' ') : null };
 }
 
 /** The lab's UI store. */
 export const useLabStore = create<LabState>()((set) => ({
   ...parseLabQuery(typeof location === 'undefined' ? '' : location.search),
-  setSeed: (seed) => set({ seed }),
-  setFaults: (faults) => set({ faults }),
+  playing: false,
+  speed: 8,
+  selected: null,
+  shortcutsOpen: false,
+  setScenario: (scenario) => set({ scenario, step: -1, selected: null, playing: false }),
+  setSeed: (seed) => set({ seed, step: -1, selected: null, playing: false }),
+  setStep: (step) => set({ step }),
+  setPlaying: (playing) => set({ playing }),
+  setSpeed: (speed) => set({ speed }),
+  select: (selected) => set({ selected }),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
 }));

@@ -1,17 +1,18 @@
 import { useId, useState, type FormEvent } from 'react';
+import { BUILT_IN_SCENARIOS } from '../../scenarios/registry';
 import { MAX_SEED, useLabStore } from '../store/lab-store';
 
-/** Seed and fault controls; an invalid seed is explained next to the field and never run. */
-export function RunControls() {
+/** Scenario picker and seed; an invalid seed is explained next to the field and never run. */
+export function ScenarioControls() {
+  const scenario = useLabStore((s) => s.scenario);
   const seed = useLabStore((s) => s.seed);
-  const faults = useLabStore((s) => s.faults);
+  const setScenario = useLabStore((s) => s.setScenario);
   const setSeed = useLabStore((s) => s.setSeed);
-  const setFaults = useLabStore((s) => s.setFaults);
   const [draft, setDraft] = useState(String(seed));
   const [error, setError] = useState<string | null>(null);
+  const scenarioId = useId();
   const seedId = useId();
   const errorId = useId();
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const value = Number(draft);
@@ -22,22 +23,18 @@ export function RunControls() {
     setError(null);
     setSeed(value);
   };
-
   return (
     <form className="controls" onSubmit={submit} aria-label="Run settings">
+      <label htmlFor={scenarioId}>Scenario</label>
+      <select id={scenarioId} value={scenario} onChange={(e) => setScenario(e.target.value)}>
+        {BUILT_IN_SCENARIOS.filter((s) => !s.id.includes('swarm')).map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.title}
+          </option>
+        ))}
+      </select>
       <label htmlFor={seedId}>Seed</label>
-      <input
-        id={seedId}
-        inputMode="numeric"
-        value={draft}
-        onChange={(e) => setDraft(e.target.value)}
-        aria-invalid={error !== null}
-        aria-describedby={error ? errorId : undefined}
-      />
-      <label className="checkbox">
-        <input type="checkbox" checked={faults} onChange={(e) => setFaults(e.target.checked)} />
-        Lossy links (15 % loss, 5 % duplication, jitter)
-      </label>
+      <input id={seedId} inputMode="numeric" value={draft} onChange={(e) => setDraft(e.target.value)} aria-invalid={error !== null} aria-describedby={error ? errorId : undefined} />
       <button type="submit">Run</button>
       {error && (
         <span id={errorId} className="field-error" role="alert">

@@ -1,0 +1,59 @@
+import type { LabRun } from '../viewmodel/lab-run';
+import { CLAIM_TEXT, narrate } from '../viewmodel/narration';
+import { useLabStore } from '../store/lab-store';
+
+/** What this step means, in words, with its claims; an aria-live transcript for screen readers. */
+export function NarrationPanel({ run, step }: { run: LabRun; step: number }) {
+  const e = step >= 0 ? run.events[step] : undefined;
+  const text = e ? narrate(e, run.packetBytes) : `${run.title}: ${run.description} Press Play or → to step through.`;
+  return (
+    <section className="narration" aria-labelledby="narration-title">
+      <h2 id="narration-title">What happens</h2>
+      <p aria-live="polite" data-testid="narration">
+        {text}
+      </p>
+      {e?.claims && e.claims.length > 0 && (
+        <p className="step-claims">
+          Claims shown: {e.claims.map((c) => <span key={c} className="claim-tag" title={CLAIM_TEXT[c]}>{c}</span>)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Claims 1–31, each linking to its first demonstrating step, with previous/next occurrence. */
+export function ClaimsPanel({ run, step }: { run: LabRun; step: number }) {
+  const setStep = useLabStore((s) => s.setStep);
+  return (
+    <section className="claims" aria-labelledby="claims-title">
+      <h2 id="claims-title">Patent claims</h2>
+      <p className="honesty">
+        The cross-stack, application-chosen transfer shown here is the method of a patent, not a documented z/OS function; z/OS
+        Sysplex Distributor picks targets when the SYN arrives.
+      </p>
+      <ol className="claim-list">
+        {Array.from({ length: 31 }, (_, i) => i + 1).map((claim) => {
+          const steps = claim >= 28 ? (run.claimSteps.get(claim === 28 || claim === 30 ? 1 : 12) ?? []) : (run.claimSteps.get(claim) ?? []);
+          const first = steps[0];
+          const next = steps.find((s) => s > step);
+          const prev = [...steps].reverse().find((s) => s < step);
+          return (
+            <li key={claim} value={claim} data-claim={claim} data-shown={steps.length > 0}>
+              {first === undefined ? (
+                <span className="claim-missing">{CLAIM_TEXT[claim]} (not in this scenario)</span>
+              ) : (
+                <>
+                  <button type="button" className="link" onClick={() => setStep(first)} aria-label={`Claim ${claim}: ${CLAIM_TEXT[claim] ?? ''} — go to its first step`}>
+                    {CLAIM_TEXT[claim]}
+                  </button>
+                  <button type="button" className="mini" disabled={prev === undefined} onClick={() => prev !== undefined && setStep(prev)} aria-label={`Previous step showing claim ${claim}`}>‹</button>
+                  <button type="button" className="mini" disabled={next === undefined} onClick={() => next !== undefined && setStep(next)} aria-label={`Next step showing claim ${claim}`}>›</button>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import type { StateAt } from '../viewmodel/state-at';
+
+/** IBM-style tables: CRT (netstat VCRT), DPT counters (netstat VDPT), and every TCP state machine. */
+export function TablesPanel({ state }: { state: StateAt }) {
+  const ibm = (addrPort: string): string => addrPort.replace(/:(\d+)$/, '..$1');
+  return (
+    <section className="tables" aria-labelledby="tables-title">
+      <h2 id="tables-title">Tables</h2>
+      <table data-table="vcrt">
+        <caption>Connection routing table (netstat VCRT)</caption>
+        <thead>
+          <tr><th scope="col">Stack</th><th scope="col">Dest</th><th scope="col">Source</th><th scope="col">DestXCF</th></tr>
+        </thead>
+        <tbody>
+          {[...state.crt.values()].map((r) => (
+            <tr key={`${r.stack} ${r.source}`} data-source={r.source} data-destxcf={r.destXcf}>
+              <td>{r.stack}</td><td>{ibm(r.dest)}</td><td>{ibm(r.source)}</td><td>{r.destXcf}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table data-table="vdpt">
+        <caption>Destination port table counters (netstat VDPT)</caption>
+        <thead>
+          <tr><th scope="col">DestXCF</th><th scope="col">TotalConn</th><th scope="col">ActiveConn</th></tr>
+        </thead>
+        <tbody>
+          {[...state.dpt.values()].map((d) => (
+            <tr key={d.destXcf}><td>{d.destXcf}</td><td>{d.totalConn}</td><td>{d.activeConn}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <table data-table="tcp">
+        <caption>TCP connections and their RFC 9293 state</caption>
+        <thead>
+          <tr><th scope="col">Node</th><th scope="col">Connection</th><th scope="col">State</th></tr>
+        </thead>
+        <tbody>
+          {[...state.tcp.values()].map((t) => (
+            <tr key={`${t.node} ${t.machine}`} data-state={t.state}><td>{t.node}</td><td>{t.machine.replace(/^tcp /, '')}</td><td>{t.state}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

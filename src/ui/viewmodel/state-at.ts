@@ -1,0 +1,133 @@
+/**
+ * The lab's state after step n, folded from the trace: TCP states of every
+ * connection, each routing stack's CRT rows, which stack owns each connection,
+ * the DPT counters, and the transfer steps so far. Stepping back is exact
+ * because the state at n is always recomputed from the trace — from the
+ * nearest checkpoint (every CHECKPOINT_EVERY steps), never undone by hand.
+ */
+import type { TraceEntry } from '../../sim/core/trace';
+
+/** A CRT row as `netstat VCRT` shows it. */
+export interface CrtRowView {
+  readonly stack: string;
+  readonly dest: string;
+  readonly source: string;
+  readonly destXcf: string;
+}
+
+/** One connection's state machine on one node. */
+export interface TcpView {
+  readonly node: string;
+  readonly machine: string;
+  readonly state: string;
+  /** Index of the step that put it there. */
+  readonly since: number;
+}
+
+/** DPT counters for one target stack (from CRT changes). */
+export interface DptView {
+  readonly destXcf: string;
+  totalConn: number;
+  activeConn: number;
+}
+
+/** State after a step. */
+export interface StateAt {
+  readonly index: number;
+  readonly time: number;
+  readonly tcp: ReadonlyMap<string, TcpView>;
+  readonly crt: ReadonlyMap<string, CrtRowView>;
+  readonly owners: ReadonlyMap<string, string>;
+  readonly dpt: ReadonlyMap<string, DptView>;
+  /** The latest transfer step, if any. */
+  readonly lastTransfer: Extract<TraceEntry, { kind: 'transfer' }> | null;
+}
+
+interface Mutable {
+  index: number;
+  time: number;
+  tcp: Map<string, TcpView>;
+  crt: Map<string, CrtRowView>;
+  owners: Map<string, string>;
+  dpt: Map<string, DptView>;
+  lastTransfer: Extract<TraceEntry, { kind: 'transfer' }> | null;
+}
+
+/** Steps between stored checkpoints. */
+export const CHECKPOINT_EVERY = 512;
+
+function empty(): Mutable {
+  return { index: -1, time: 0, tcp: new Map(), crt: new Map(), owners: new Map(), dpt: new Map(), lastTransfer: null };
+}
+
+function clone(s: Mutable): Mutable {
+  return { index: s.index, time: s.time, tcp: new Map(s.tcp), crt: new Map(s.crt), owners: new Map(s.owners), dpt: new Map([...s.dpt].map(([k, v]) => [k, { ...v }])), lastTransfer: s.lastTransfer };
+}
+
+function apply(s: Mutable, e: TraceEntry): void {
+  s.index = e.index;
+  s.time = e.time;
+  switch (e.kind) {
+    case 'state-change':
+      s.tcp.set(`${e.node} ${e.machine}`, { node: e.node, machine: e.machine, state: e.to, since: e.index });
+      return;
+    case 'crt':
+      applyCrt(s, e);
+      return;
+    case 'tcb':
+      if (e.action === 'install') s.owners.set(e.conn, e.node);
+      else if (e.action === 'release' && s.owners.get(e.conn) === e.node) s.owners.delete(e.conn);
+      return;
+    case 'transfer':
+      s.lastTransfer = e;
+      return;
+    default:
+      return;
+  }
+}
+
+function applyCrt(s: Mutable, e: Extract<TraceEntry, { kind: 'crt' }>): void {
+  const key = `${e.node} ${e.source} ${e.dest}`;
+  const previous = s.crt.get(key);
+  const counter = (xcf: string): DptView => s.dpt.get(xcf) ?? s.dpt.set(xcf, { destXcf: xcf, totalConn: 0, activeConn: 0 }).get(xcf) as DptView;
+  if (e.action === 'remove') {
+    s.crt.delete(key);
+    const c = counter(e.destXcf);
+    c.activeConn = Math.max(0, c.activeConn - 1);
+    return;
+  }
+  if (previous) {
+    const old = counter(previous.destXcf);
+    old.activeConn = Math.max(0, old.activeConn - 1);
+  }
+  const c = counter(e.destXcf);
+  c.totalConn++;
+  c.activeConn++;
+  s.crt.set(key, { stack: e.node, dest: e.dest, source: e.source, destXcf: e.destXcf });
+}
+
+/** Folds a trace into states at any step, with checkpoints for fast seeking. */
+export class StateFolder {
+  private readonly checkpoints: Mutable[] = [];
+
+  constructor(private readonly events: readonly TraceEntry[]) {
+    const s = empty();
+    this.checkpoints.push(clone(s));
+    for (const e of events) {
+      apply(s, e);
+      if ((e.index + 1) % CHECKPOINT_EVERY === 0) this.checkpoints.push(clone(s));
+    }
+  }
+
+  /** The state after step `index` (−1: before the first step). */
+  at(index: number): StateAt {
+    const n = Math.max(-1, Math.min(index, this.events.length - 1));
+    const base = this.checkpoints[Math.floor((n + 1) / CHECKPOINT_EVERY)] ?? this.checkpoints[0];
+    const s = clone(base ?? empty());
+    for (let i = s.index + 1; i <= n; i++) {
+      const e = this.events[i];
+      if (e) apply(s, e);
+    }
+    return s;
+  }
+}
