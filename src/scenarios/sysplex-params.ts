@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { parsePolicy, PolicySchema, type Policy } from '../sim/sysplex/dialogue/policy';
 import { LinkSchema } from './params';
+import { ScriptedFaultsSchema } from './scripted-faults';
 
 const name = v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be 1–16 letters, digits, "_" or "-", starting with a letter'));
 
@@ -54,6 +55,8 @@ export const SysplexParamsSchema = v.strictObject({
   /** Crash a stack at a time (µs). */
   crash: v.optional(v.strictObject({ stack: name, atUs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000_000)) })),
   horizonUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000_000)), 300_000_000),
+  /** Faults added by clicking on objects of the run (a forked timeline). */
+  faults: v.optional(ScriptedFaultsSchema, []),
 });
 
 /** Sysplex scenario parameters. */

@@ -15,6 +15,7 @@ import { utf8Encode } from '../sim/sysplex/dialogue/utf8';
 import { formatIpv4Address } from '../sim/wire/ipv4-address';
 import { DEFAULT_LINK } from '../sim/net/link';
 import { linkProperties } from './params';
+import { applyScriptedFaults } from './scripted-faults';
 import { parseSysplexParams, type SysplexParams, type SysplexParamsInput } from './sysplex-params';
 import type { Expectation, ScenarioDefinition, ScenarioRun } from './types';
 
@@ -73,6 +74,7 @@ export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRu
     osaLink: linkProperties(p.osaLink),
     routingAppName: p.routingApp,
   });
+  applyScriptedFaults(sysplex.net.network, p.faults);
   const crash = p.crash;
   if (crash) sim.scheduler.at(crash.atUs, () => sysplex.net.stacks.find((h) => h.name === crash.stack)?.crash());
   sim.scheduler.runUntil(p.horizonUs, { maxEvents: 20_000_000 });
