@@ -7,7 +7,7 @@ export function NarrationPanel({ run, step }: { run: LabRun; step: number }) {
   const e = step >= 0 ? run.events[step] : undefined;
   const text = e ? narrate(e, run.packetBytes) : `${run.title}: ${run.description} Press Play or → to step through.`;
   return (
-    <section className="narration" aria-labelledby="narration-title">
+    <section className="narration" aria-labelledby="narration-title" tabIndex={0}>
       <h2 id="narration-title">What happens</h2>
       <p aria-live="polite" data-testid="narration">
         {text}
@@ -25,7 +25,7 @@ export function NarrationPanel({ run, step }: { run: LabRun; step: number }) {
 export function ClaimsPanel({ run, step }: { run: LabRun; step: number }) {
   const setStep = useLabStore((s) => s.setStep);
   return (
-    <section className="claims" aria-labelledby="claims-title">
+    <section className="claims" aria-labelledby="claims-title" tabIndex={0}>
       <h2 id="claims-title">Patent claims</h2>
       <p className="honesty">
         The cross-stack, application-chosen transfer shown here is the method of a patent, not a documented z/OS function; z/OS

@@ -4,7 +4,7 @@ import type { StateAt } from '../viewmodel/state-at';
 export function TablesPanel({ state }: { state: StateAt }) {
   const ibm = (addrPort: string): string => addrPort.replace(/:(\d+)$/, '..$1');
   return (
-    <section className="tables" aria-labelledby="tables-title">
+    <section className="tables" aria-labelledby="tables-title" tabIndex={0}>
       <h2 id="tables-title">Tables</h2>
       <table data-table="vcrt">
         <caption>Connection routing table (netstat VCRT)</caption>

@@ -1,0 +1,71 @@
+// User journeys through the lab in Chromium, asserted through roles,
+// accessible names and data attributes — never by waiting on animation: the
+// timeline is stepped, not played, wherever a state is asserted.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { runLab } from '../src/ui/viewmodel/lab-run';
+
+function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+const readout = (page: Page) => page.locator('.step-readout');
+
+test('play to the first transfer: the CRT row shows the new DestXCF', async ({ page }, testInfo) => {
+  const errors = watchConsole(page);
+  await page.goto('./?scenario=http-transfer&seed=1');
+  await page.keyboard.press('Shift+ArrowRight'); // next transfer step
+  const lab = runLab('http-transfer', 1);
+  if (!lab.ok) throw new Error(lab.error);
+  const update = lab.run.events.find((e) => e.kind === 'crt' && e.action === 'update');
+  if (!update || update.kind !== 'crt') throw new Error('no CRT update in the default scenario');
+  for (let i = 0; i < 20 && (await readout(page).getAttribute('data-step')) !== String(update.index); i++) await page.keyboard.press('Shift+ArrowRight');
+  await expect(readout(page)).toHaveAttribute('data-step', String(update.index));
+  await expect(page.locator('table[data-table="vcrt"] tbody tr').first()).toHaveAttribute('data-destxcf', update.destXcf);
+  await page.screenshot({ path: testInfo.outputPath('after-transfer.png') });
+  expect(errors).toEqual([]);
+});
+
+test('clicking claim 16 goes to the step where a second target is tried', async ({ page }) => {
+  await page.goto('./?scenario=reject-second-target&seed=1');
+  await page.getByRole('button', { name: /^Claim 16:/ }).click();
+  const lab = runLab('reject-second-target', 1);
+  if (!lab.ok) throw new Error(lab.error);
+  const first = lab.run.claimSteps.get(16)?.[0];
+  await expect(readout(page)).toHaveAttribute('data-step', String(first));
+  await expect(page.getByTestId('narration')).toContainText(/rejected|attempt 2/i);
+});
+
+test('a whole scenario can be run from the keyboard alone', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('./?scenario=all-reject&seed=1');
+  await page.keyboard.press('End');
+  const lab = runLab('all-reject', 1);
+  if (!lab.ok) throw new Error(lab.error);
+  await expect(readout(page)).toHaveAttribute('data-step', String(lab.run.events.length - 1));
+  await page.keyboard.press('Home');
+  await expect(readout(page)).toHaveAttribute('data-step', '-1');
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
+  // Tab to the Play button and start playing with the keyboard.
+  await page.getByRole('button', { name: 'Play' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('no serious accessibility violations (axe-core)', async ({ page }) => {
+  await page.goto('./?scenario=http-transfer&seed=1&step=100');
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+});
