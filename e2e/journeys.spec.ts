@@ -69,3 +69,19 @@ test('no serious accessibility violations (axe-core)', async ({ page }) => {
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 });
+
+test('the transfer message in the inspector carries the SND.NXT the routing stack had at freeze', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = runLab('http-transfer', 1);
+  if (!lab.ok) throw new Error(lab.error);
+  const sent = lab.run.events.find((e) => e.kind === 'transfer' && e.phase === 'message-sent');
+  const freeze = lab.run.events.find((e) => e.kind === 'transfer' && e.phase === 'freeze');
+  if (!sent || !freeze || freeze.kind !== 'transfer') throw new Error('no transfer in the default scenario');
+  const sndNxt = /SND\.NXT (\d+)/.exec(freeze.detail ?? '')?.[1];
+  await page.goto(`./?scenario=http-transfer&seed=1&step=${sent.index}`);
+  const row = page.locator('table[data-table="transfer-diff"] tr[data-row="SND.NXT"]');
+  await expect(row).toBeVisible();
+  await expect(row.locator('td').first()).toHaveText(String(sndNxt));
+  await expect(row.locator('td').nth(1)).toHaveText(String(sndNxt));
+  expect(errors).toEqual([]);
+});

@@ -1,4 +1,5 @@
 import { ClaimsPanel, NarrationPanel } from './components/narration-panel';
+import { lazy, Suspense } from 'react';
 import { InvariantChips } from './components/invariant-chips';
 import { ScenarioControls } from './components/scenario-controls';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
@@ -43,6 +44,20 @@ export function App() {
   );
 }
 
+// The inspector (dissectors, hex dump) loads after the first paint: it is not needed to start.
+const Inspector = lazy(() => import('./components/inspector').then((m) => ({ default: m.Inspector })));
+
+/** The inspector shows the selected event, or the current step when nothing is selected. */
+function InspectorPanel({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step: number }) {
+  const selected = useLabStore((s) => s.selected);
+  const select = useLabStore((s) => s.select);
+  return (
+    <Suspense fallback={<p>Loading the inspector…</p>}>
+      <Inspector run={run} selected={selected ?? (step >= 0 ? step : null)} onClose={() => select(null)} />
+    </Suspense>
+  );
+}
+
 function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; state: import('./viewmodel/state-at').StateAt }) {
   return (
     <>
@@ -69,6 +84,7 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
         <TablesPanel state={state} />
         <ClaimsPanel run={run} step={step} />
       </div>
+      <InspectorPanel run={run} step={step} />
       <details className="trace-details">
         <summary>Every event of the run</summary>
         <TraceTable rows={traceRows(run)} />

@@ -32,15 +32,15 @@ export function Timeline({ run }: { run: LabRun }) {
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-buttons">
-        <button type="button" onClick={() => setStep(-1)} aria-label="First step" disabled={step < 0}>⏮</button>
+        <button type="button" onClick={() => setStep(-1)} aria-label="First step" disabled={step < 0}>«</button>
         <button type="button" onClick={() => setStep(prevTransfer())} aria-label="Previous transfer step">⇤</button>
         <button type="button" onClick={() => setStep(clamp(step - 1))} aria-label="Step back" disabled={step < 0}>◀</button>
         <button type="button" onClick={() => setPlaying(!playing)} aria-label={playing ? 'Pause' : 'Play'} aria-pressed={playing}>
-          {playing ? '⏸' : '▶'}
+          {playing ? 'II' : '▶'}
         </button>
         <button type="button" onClick={() => setStep(clamp(step + 1))} aria-label="Step forward" disabled={step >= last}>▶|</button>
         <button type="button" onClick={() => setStep(nextTransfer())} aria-label="Next transfer step">⇥</button>
-        <button type="button" onClick={() => setStep(last)} aria-label="Last step" disabled={step >= last}>⏭</button>
+        <button type="button" onClick={() => setStep(last)} aria-label="Last step" disabled={step >= last}>»</button>
       </div>
       <label htmlFor={scrubId} className="visually-hidden">Step</label>
       <input id={scrubId} className="scrubber" type="range" min={-1} max={last} value={step} onChange={(e) => setStep(Number(e.target.value))} />
@@ -100,6 +100,7 @@ function useKeyboard(k: Keys): void {
   });
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
+      if (e.defaultPrevented) return; // a focused widget (the inspector's tree or hex dump) used the key
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA') && (target as HTMLInputElement).type !== 'range') return;
       const c = ref.current;

@@ -763,3 +763,47 @@ function optionalString(r: Region, name: string, label: string): void {
     (s) => s ?? '(none)',
   );
 }
+
+// ---------------------------------------------------------------- keyboard (WAI-ARIA tree and a byte cursor)
+
+/** What a key press in the field tree does: move focus to a row, open or close one, or nothing. */
+export type TreeKeyAction = { readonly focus: string } | { readonly toggle: string; readonly open: boolean } | null;
+
+/** The tree pattern's keys: ↑/↓ move, → opens or enters, ← closes or goes to the parent, Home/End, Enter/Space toggle. */
+export function treeKeyAction(rows: readonly VisibleField[], focusId: string, key: string): TreeKeyAction {
+  const i = rows.findIndex((r) => r.field.id === focusId);
+  const row = rows[i];
+  if (!row) return null;
+  const focus = (r: VisibleField | undefined): TreeKeyAction => (r ? { focus: r.field.id } : null);
+  switch (key) {
+    case 'ArrowDown':
+      return focus(rows[i + 1]);
+    case 'ArrowUp':
+      return focus(rows[i - 1]);
+    case 'Home':
+      return focus(rows[0]);
+    case 'End':
+      return focus(rows.at(-1));
+    case 'ArrowRight':
+      return row.expanded === false ? { toggle: row.field.id, open: true } : row.expanded ? focus(rows[i + 1]) : null;
+    case 'ArrowLeft':
+      return row.expanded ? { toggle: row.field.id, open: false } : row.parentId === null ? null : { focus: row.parentId };
+    case 'Enter':
+    case ' ':
+      return row.expanded === null ? null : { toggle: row.field.id, open: !row.expanded };
+    default:
+      return null;
+  }
+}
+
+/** Where the hex dump's byte cursor goes for a key (←/→ one byte, ↑/↓ one row of 16, Home/End); undefined when the key is not a move. */
+export function byteCursorMove(cursor: number | null, key: string, length: number): number | undefined {
+  const steps: Readonly<Record<string, number>> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 16, ArrowUp: -16 };
+  const clamp = (n: number): number => Math.max(0, Math.min(length - 1, n));
+  if (length === 0) return undefined;
+  if (key === 'Home') return 0;
+  if (key === 'End') return length - 1;
+  const step = steps[key];
+  if (step === undefined) return undefined;
+  return cursor === null ? 0 : clamp(cursor + step);
+}
