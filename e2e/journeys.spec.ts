@@ -85,3 +85,26 @@ test('the transfer message in the inspector carries the SND.NXT the routing stac
   await expect(row.locator('td').nth(1)).toHaveText(String(sndNxt));
   expect(errors).toEqual([]);
 });
+
+test('dropping a client segment during the freeze forks the run, and the fork shows the retransmission', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = runLab('freeze-window', 1);
+  if (!lab.ok) throw new Error(lab.error);
+  const freeze = lab.run.events.find((e) => e.kind === 'transfer' && e.phase === 'freeze');
+  const send = lab.run.events.find((e) => freeze && e.index > freeze.index && e.kind === 'packet-send' && e.node === 'client1');
+  if (!freeze || !send) throw new Error('fixture: no client segment during the freeze');
+  await page.goto(`./?scenario=freeze-window&seed=1&step=${send.index}`);
+  const hashBefore = await page.getByTestId('trace-hash').getAttribute('data-trace-hash');
+  await page.locator('summary', { hasText: 'Every event of the run' }).click();
+  await page.locator(`tr[data-event-index="${send.index}"]`).click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Drop this segment' }).click();
+  await expect(page.locator('.fork-banner')).toContainText('forked');
+  await expect(page.getByTestId('trace-hash')).not.toHaveAttribute('data-trace-hash', hashBefore ?? '');
+  const row = page.locator(`tr[data-event-index]`, { hasText: /dropped on purpose/ });
+  await expect(row).toHaveCount(1);
+  const droppedAt = Number(await row.getAttribute('data-event-index'));
+  expect(droppedAt).toBe(send.index); // the prefix before the fork is the same run
+  const retransmits = page.locator('tr[data-kind="tcp"]', { hasText: /client1.*retransmit/ });
+  expect(await retransmits.count()).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+});

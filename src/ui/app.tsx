@@ -1,5 +1,6 @@
 import { ClaimsPanel, NarrationPanel } from './components/narration-panel';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
+import { FaultMenu } from './components/fault-menu';
 import { InvariantChips } from './components/invariant-chips';
 import { ScenarioControls } from './components/scenario-controls';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
@@ -16,7 +17,11 @@ export function App() {
   const seed = useLabStore((s) => s.seed);
   const step = useLabStore((s) => s.step);
   const urlError = useLabStore((s) => s.urlError);
-  const result = useLabRun(scenario, seed);
+  const faults = useLabStore((s) => s.faults);
+  const crash = useLabStore((s) => s.crash);
+  const refusing = useLabStore((s) => s.refusing);
+  const forks = useMemo(() => ({ faults, crash, refusing }), [faults, crash, refusing]);
+  const result = useLabRun(scenario, seed, forks);
   return (
     <main className="lab">
       <header className="lab-header">
@@ -39,6 +44,7 @@ export function App() {
       ) : (
         <Lab run={result.run} step={Math.min(step, result.run.events.length - 1)} state={result.folder.at(step)} />
       )}
+      {!('error' in result) && <FaultMenu run={result.run} />}
       <ShortcutsDialog />
     </main>
   );

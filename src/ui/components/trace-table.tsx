@@ -18,7 +18,7 @@ export function TraceTable({ rows }: { rows: readonly TraceRow[] }) {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.index} data-kind={r.kind}>
+            <tr key={r.index} data-kind={r.kind} data-event-index={r.index}>
               <td>{r.index}</td>
               <td className="num">{r.time}</td>
               <td>{r.kind}</td>

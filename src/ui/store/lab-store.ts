@@ -7,6 +7,7 @@
  */
 import { create } from 'zustand';
 import { findScenario } from '../../scenarios/registry';
+import type { ScriptedFault } from '../../scenarios/scripted-faults';
 
 /** The scenario the lab opens on. */
 export const DEFAULT_SCENARIO = 'http-transfer';
@@ -26,6 +27,16 @@ export interface LabState {
   readonly selected: number | null;
   readonly urlError: string | null;
   readonly shortcutsOpen: boolean;
+  /** Faults added by clicking on objects: the run forks where the first one bites. */
+  readonly faults: readonly ScriptedFault[];
+  /** A stack crashed by clicking it, and when. */
+  readonly crash: { readonly stack: string; readonly atUs: number } | null;
+  /** Target apps made to refuse by clicking them. */
+  readonly refusing: readonly string[];
+  readonly addFault: (fault: ScriptedFault) => void;
+  readonly crashStack: (stack: string, atUs: number) => void;
+  readonly makeRefuse: (app: string) => void;
+  readonly clearForks: () => void;
   readonly setScenario: (scenario: string) => void;
   readonly setSeed: (seed: number) => void;
   readonly setStep: (step: number) => void;
@@ -76,8 +87,15 @@ export const useLabStore = create<LabState>()((set) => ({
   speed: 8,
   selected: null,
   shortcutsOpen: false,
-  setScenario: (scenario) => set({ scenario, step: -1, selected: null, playing: false }),
-  setSeed: (seed) => set({ seed, step: -1, selected: null, playing: false }),
+  faults: [],
+  crash: null,
+  refusing: [],
+  addFault: (fault) => set((s) => ({ faults: [...s.faults, fault], playing: false })),
+  crashStack: (stack, atUs) => set({ crash: { stack, atUs }, playing: false }),
+  makeRefuse: (app) => set((s) => ({ refusing: s.refusing.includes(app) ? s.refusing : [...s.refusing, app], playing: false })),
+  clearForks: () => set({ faults: [], crash: null, refusing: [] }),
+  setScenario: (scenario) => set({ scenario, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
+  setSeed: (seed) => set({ seed, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
   setStep: (step) => set({ step }),
   setPlaying: (playing) => set({ playing }),
   setSpeed: (speed) => set({ speed }),
