@@ -2,6 +2,8 @@ import { ClaimsPanel, NarrationPanel } from './components/narration-panel';
 import { lazy, Suspense, useMemo } from 'react';
 import { FaultMenu } from './components/fault-menu';
 import { InvariantChips } from './components/invariant-chips';
+import { LadderView } from './components/ladder-view';
+import { TopologyView } from './components/topology-view';
 import { ScenarioControls } from './components/scenario-controls';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
 import { TablesPanel } from './components/tables-panel';
@@ -64,6 +66,22 @@ function InspectorPanel({ run, step }: { run: import('./viewmodel/lab-run').LabR
   );
 }
 
+/** Topology and ladder, linked by the step and the selection. */
+function Views({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step: number }) {
+  const selected = useLabStore((s) => s.selected);
+  const select = useLabStore((s) => s.select);
+  return (
+    <div className="views">
+      <section className="topology-panel" aria-label="Topology" tabIndex={0}>
+        <TopologyView run={run} step={step} selected={selected} onSelect={select} />
+      </section>
+      <section className="ladder-panel" aria-label="Ladder diagram" tabIndex={0}>
+        <LadderView run={run} step={step} selected={selected} onSelect={select} />
+      </section>
+    </div>
+  );
+}
+
 function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; state: import('./viewmodel/state-at').StateAt }) {
   return (
     <>
@@ -85,6 +103,7 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
         <InvariantChips run={run} step={step} />
       </section>
       <Timeline run={run} />
+      <Views run={run} step={step} />
       <div className="panels">
         <NarrationPanel run={run} step={step} />
         <TablesPanel state={state} />

@@ -28,7 +28,17 @@ import type { LabRun, NodeRole, TopologyLink, TopologyNode } from './lab-run';
 export type MessageKind = 'tcp' | 'control' | 'xcf' | 'udp' | 'other';
 
 /** tshark's expert notes on a TCP segment, as the ladder marks them. */
-export type TcpAnalysis = 'retransmission' | 'fast-retransmission' | 'sack-retransmission' | 'dup-ack' | 'zero-window' | 'window-probe' | 'link-duplicate';
+export type TcpAnalysis =
+  | 'retransmission'
+  | 'fast-retransmission'
+  | 'sack-retransmission'
+  | 'window-update'
+  | 'window-full'
+  | 'dup-ack'
+  | 'window-probe'
+  | 'window-probe-ack'
+  | 'zero-window'
+  | 'link-duplicate';
 
 /** What the views need to know about one packet. */
 export interface PacketInfo {
@@ -187,11 +197,20 @@ interface Direction {
   shift: number | null;
 }
 
-interface CapturePoint {
-  /** Highest relative seq + len seen, per direction. */
-  readonly nextSeq: Map<string, number>;
-  /** The previous ACK per direction: its ack, window, the index it first appeared at, and how many duplicates followed. */
-  readonly lastAck: Map<string, { ack: number; window: number; origin: number; dups: number }>;
+/** What one capture point (a link) has seen of one direction of a connection, as tshark keeps it. */
+interface Flow {
+  /** Highest relative seq + SEG.LEN seen. */
+  nextSeq: number | null;
+  /** The last ACK's raw ack number and raw window. */
+  lastAck: number | null;
+  window: number | null;
+  /** Scaled window, for "window full". */
+  scaledWindow: number | null;
+  /** Step of the ACK the current run of duplicates repeats, and how many followed. */
+  dupOrigin: number;
+  dups: number;
+  /** The last segment was a zero-window probe. */
+  lastWasProbe: boolean;
 }
 
 const RETRANSMIT_WHAT: Readonly<Record<string, TcpAnalysis>> = {
@@ -201,50 +220,54 @@ const RETRANSMIT_WHAT: Readonly<Record<string, TcpAnalysis>> = {
   'window-probe': 'window-probe',
 };
 
-/** tshark's words for each analysis flag. */
+/** tshark's words for each analysis flag, in the order tshark prints them. */
 const ANALYSIS_TEXT: Readonly<Record<TcpAnalysis, string>> = {
+  'link-duplicate': 'Link duplicate',
   retransmission: 'TCP Retransmission',
   'fast-retransmission': 'TCP Fast Retransmission',
   // tshark has no SACK-specific wording: a hole filled from the scoreboard is a retransmission.
   'sack-retransmission': 'TCP Retransmission',
+  'window-update': 'TCP Window Update',
+  'window-full': 'TCP Window Full',
   'dup-ack': 'TCP Dup ACK',
-  'zero-window': 'TCP ZeroWindow',
   'window-probe': 'TCP ZeroWindowProbe',
-  'link-duplicate': 'Link duplicate',
+  'window-probe-ack': 'TCP ZeroWindowProbeAck',
+  'zero-window': 'TCP ZeroWindow',
 };
+const ANALYSIS_ORDER = Object.keys(ANALYSIS_TEXT) as TcpAnalysis[];
 
+/**
+ * tshark's sequence analysis, simplified: per capture point (a link) and
+ * direction it remembers the next expected seq, the last ACK and window. The
+ * sender's own trace marks (retransmit, fast-retransmit, sack-retransmit,
+ * window-probe) win over what a capture point could infer.
+ */
 class TcpAnalyser {
   private readonly directions = new Map<string, Direction>();
-  private readonly points = new Map<string, CapturePoint>();
-  /** Segment signature → the analysis the sender's trace gave its latest retransmission. */
+  private readonly flows = new Map<string, Flow>();
+  /** Segment signature → the mark the sender's trace gave it, so forwarded copies keep it. */
   private readonly marked = new Map<string, TcpAnalysis>();
 
-  /** Labels one segment sent at `point` (node|iface) as trace step `index`; `traceMark` is the sender's own retransmission mark. */
+  /** Labels one segment seen at capture point `point` (a link) as trace step `index`. */
   label(s: DecodedSegment, point: string, index: number, traceMark: TcpAnalysis | undefined): { label: string; analysis: TcpAnalysis[] } {
     const key = `${s.src}:${s.srcPort}>${s.dst}:${s.dstPort}`;
     const reverseKey = `${s.dst}:${s.dstPort}>${s.src}:${s.srcPort}`;
     const direction = this.direction(key, s);
     const reverse = this.directions.get(reverseKey);
     const relSeq = rel(s.seq, direction.base);
-    const hasAck = (s.flags & TcpFlag.ACK) !== 0;
-    const relAck = reverse ? rel(s.ack, reverse.base) : s.ack;
     const isSyn = (s.flags & TcpFlag.SYN) !== 0;
     // RFC 7323 §2.3: the window is scaled once both SYNs carried the option, and never in a SYN.
     const scaled = !isSyn && direction.shift !== null && reverse !== undefined && reverse.shift !== null;
     const window = scaled ? s.window * 2 ** (direction.shift ?? 0) : s.window;
 
-    const analysis = this.analyse(s, key, point, index, relSeq, traceMark);
+    const forward = this.flow(`${point} ${key}`);
+    const back = this.flow(`${point} ${reverseKey}`);
+    const analysis = this.analyse(s, { key, relSeq, window, index, traceMark }, forward, back);
     const parts = [`[${tcpFlagsToString(s.flags)}]`, `Seq=${relSeq}`];
-    if (hasAck) parts.push(`Ack=${relAck}`);
-    parts.push(`Win=${window}`, `Len=${s.length}`);
-    parts.push(...optionText(s.options, reverse));
-    const prefix = analysis.map((a) => (a === 'dup-ack' ? `[${ANALYSIS_TEXT[a]} ${this.dupText(point, key)}]` : `[${ANALYSIS_TEXT[a]}]`));
+    if ((s.flags & TcpFlag.ACK) !== 0) parts.push(`Ack=${reverse ? rel(s.ack, reverse.base) : s.ack}`);
+    parts.push(`Win=${window}`, `Len=${s.length}`, ...optionText(s.options, reverse));
+    const prefix = analysis.map((a) => (a === 'dup-ack' ? `[${ANALYSIS_TEXT[a]} ${forward.dupOrigin}#${forward.dups}]` : `[${ANALYSIS_TEXT[a]}]`));
     return { label: [...prefix, ...parts].join(' '), analysis };
-  }
-
-  private dupText(point: string, key: string): string {
-    const last = this.points.get(point)?.lastAck.get(key);
-    return last ? `${last.origin}#${last.dups}` : '';
   }
 
   private direction(key: string, s: DecodedSegment): Direction {
@@ -259,40 +282,57 @@ class TcpAnalyser {
     return d;
   }
 
-  private analyse(s: DecodedSegment, key: string, pointKey: string, index: number, relSeq: number, traceMark: TcpAnalysis | undefined): TcpAnalysis[] {
-    const point = this.point(pointKey);
-    const out: TcpAnalysis[] = [];
-    const seqLength = s.length + ((s.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((s.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
-    const signature = `${key} ${s.seq} ${s.length} ${s.flags}`;
-    const next = point.nextSeq.get(key);
-    if (traceMark) {
-      out.push(traceMark);
-      if (traceMark !== 'window-probe') this.marked.set(signature, traceMark);
-    } else if (seqLength > 0 && next !== undefined && relSeq + seqLength <= next) {
-      // Seen before at this capture point: a forwarded copy of a retransmission (tshark at the router says the same).
-      out.push(this.marked.get(signature) ?? 'retransmission');
+  private flow(key: string): Flow {
+    let f = this.flows.get(key);
+    if (!f) {
+      f = { nextSeq: null, lastAck: null, window: null, scaledWindow: null, dupOrigin: -1, dups: 0, lastWasProbe: false };
+      this.flows.set(key, f);
     }
-    if (seqLength > 0) point.nextSeq.set(key, Math.max(next ?? 0, relSeq + seqLength));
-
-    if ((s.flags & TcpFlag.ACK) !== 0) {
-      const last = point.lastAck.get(key);
-      const isDup = last !== undefined && s.length === 0 && (s.flags & controlFlags) === 0 && last.ack === s.ack && last.window === s.window;
-      if (isDup) {
-        last.dups++;
-        if (!traceMark) out.push('dup-ack');
-      } else point.lastAck.set(key, { ack: s.ack, window: s.window, origin: index, dups: 0 });
-    }
-    if (s.window === 0 && (s.flags & controlFlags) === 0) out.push('zero-window');
-    return out;
+    return f;
   }
 
-  private point(key: string): CapturePoint {
-    let p = this.points.get(key);
-    if (!p) {
-      p = { nextSeq: new Map(), lastAck: new Map() };
-      this.points.set(key, p);
+  private analyse(s: DecodedSegment, at: { key: string; relSeq: number; window: number; index: number; traceMark: TcpAnalysis | undefined }, forward: Flow, back: Flow): TcpAnalysis[] {
+    const out = new Set<TcpAnalysis>();
+    const control = (s.flags & controlFlags) !== 0;
+    const hasAck = (s.flags & TcpFlag.ACK) !== 0;
+    const seqLength = s.length + ((s.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((s.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
+    const signature = `${at.key} ${s.seq} ${s.length} ${s.flags}`;
+    const inOrder = forward.nextSeq === null || at.relSeq === forward.nextSeq;
+
+    const probe = at.traceMark === 'window-probe' || (s.length === 1 && inOrder && back.window === 0);
+    if (probe) out.add('window-probe');
+    else if (at.traceMark) {
+      out.add(at.traceMark);
+      this.marked.set(signature, at.traceMark);
+    } else if (seqLength > 0 && forward.nextSeq !== null && at.relSeq + seqLength <= forward.nextSeq) {
+      // Seen before at this capture point: a retransmission (or a forwarded copy of one: keep the sender's word for it).
+      out.add(this.marked.get(signature) ?? 'retransmission');
     }
-    return p;
+    if (s.length > 0 && !probe && back.lastAck !== null && back.scaledWindow !== null && (s.seq + s.length) % TWO_32 === (back.lastAck + back.scaledWindow) % TWO_32) out.add('window-full');
+
+    const sameAck = hasAck && forward.lastAck === s.ack;
+    if (s.length === 0 && !control && sameAck && inOrder) {
+      if (s.window !== 0 && s.window !== forward.window) out.add('window-update');
+      else if (s.window === 0 && forward.window === 0 && back.lastWasProbe) out.add('window-probe-ack');
+      else if (s.window === forward.window && !at.traceMark) {
+        forward.dups++;
+        out.add('dup-ack');
+      }
+    }
+    if (s.window === 0 && !control) out.add('zero-window');
+
+    // Remember what this capture point has now seen of this direction.
+    if (hasAck && !out.has('dup-ack')) {
+      forward.dupOrigin = at.index;
+      forward.dups = 0;
+    }
+    if (seqLength > 0 && !probe) forward.nextSeq = Math.max(forward.nextSeq ?? 0, at.relSeq + seqLength);
+    else if (forward.nextSeq === null) forward.nextSeq = at.relSeq;
+    if (hasAck) forward.lastAck = s.ack;
+    forward.window = s.window;
+    forward.scaledWindow = at.window;
+    forward.lastWasProbe = probe;
+    return ANALYSIS_ORDER.filter((a) => out.has(a));
   }
 }
 
@@ -379,7 +419,7 @@ function buildAnalysis(run: LabRun): RunAnalysis {
   const appPorts = registeredApps(events, decode);
   const clientOf = new Map<string, string>();
   for (const n of nodes) if (n.role === 'client') for (const a of n.addresses) clientOf.set(a, n.name);
-  const packets = labelPackets(events, hops, decode, clientOf);
+  const packets = labelPackets(events, hops, links, decode, clientOf);
   const clients = nodes.filter((n) => n.role === 'client' && events.some((e) => 'node' in e && e.node === n.name)).map((n) => n.name).sort(naturalCompare);
   const lanes = buildLanes(events, nodes, roleOf, appPorts, clients);
   return { nodes, links, lanes, laneIds: new Set(lanes.map((l) => l.id)), clients, packets, hops, appPorts, clientOf };
@@ -465,31 +505,34 @@ function registeredApps(events: readonly TraceEntry[], decode: (id: number) => D
 }
 
 /** Labels and analysis for every packet, in trace order (the TCP analysis is stateful). */
-function labelPackets(events: readonly TraceEntry[], hops: readonly PacketHop[], decode: (id: number) => Decoded, clientOf: ReadonlyMap<string, string>): Map<number, PacketInfo> {
+function labelPackets(events: readonly TraceEntry[], hops: readonly PacketHop[], links: readonly TopologyLink[], decode: (id: number) => Decoded, clientOf: ReadonlyMap<string, string>): Map<number, PacketInfo> {
   const marks = new Map<number, TcpAnalysis>();
-  for (const e of events) if (e.kind === 'tcp' && e.packetId !== undefined && RETRANSMIT_WHAT[e.what]) marks.set(e.packetId, RETRANSMIT_WHAT[e.what] as TcpAnalysis);
+  for (const e of events) {
+    const mark = e.kind === 'tcp' && e.packetId !== undefined ? RETRANSMIT_WHAT[e.what] : undefined;
+    if (mark && e.kind === 'tcp' && e.packetId !== undefined) marks.set(e.packetId, mark);
+  }
+  // A capture point is a link: both directions of a connection over it, as tshark on that wire sees them.
+  const linkOf = new Map<string, string>();
+  for (const l of links) {
+    linkOf.set(`${l.a}|${l.aIface}`, l.name);
+    linkOf.set(`${l.b}|${l.bIface}`, l.name);
+  }
   const analyser = new TcpAnalyser();
   const out = new Map<number, PacketInfo>();
-  const originalOf = new Map<number, number>();
-  for (const e of events) if (e.kind === 'packet-duplicate') originalOf.set(e.copyId, e.packetId);
   for (const h of hops) {
-    const d = decode(h.packetId);
-    const original = h.copy ? out.get(originalOf.get(h.packetId) ?? -1) : undefined;
-    if (original) {
-      out.set(h.packetId, { ...original, packetId: h.packetId, label: `[${ANALYSIS_TEXT['link-duplicate']}] ${original.label}`, analysis: [...original.analysis, 'link-duplicate'] });
-      continue;
-    }
-    out.set(h.packetId, packetInfo(h, d, analyser, marks.get(h.packetId), clientOf));
+    const point = linkOf.get(`${h.fromNode}|${h.fromIface}`) ?? `${h.fromNode}|${h.fromIface}`;
+    const info = packetInfo(h, decode(h.packetId), analyser, point, marks.get(h.packetId), clientOf);
+    out.set(h.packetId, h.copy ? { ...info, label: `[${ANALYSIS_TEXT['link-duplicate']}] ${info.label}`, analysis: ['link-duplicate', ...info.analysis] } : info);
   }
   return out;
 }
 
-function packetInfo(h: PacketHop, d: Decoded, analyser: TcpAnalyser, mark: TcpAnalysis | undefined, clientOf: ReadonlyMap<string, string>): PacketInfo {
+function packetInfo(h: PacketHop, d: Decoded, analyser: TcpAnalyser, point: string, mark: TcpAnalysis | undefined, clientOf: ReadonlyMap<string, string>): PacketInfo {
   const base = { packetId: h.packetId, src: d.src, dst: d.dst };
   switch (d.protocol) {
     case 'tcp': {
       const s = d.segment;
-      const { label, analysis } = analyser.label(s, `${h.fromNode}|${h.fromIface}`, h.startIndex, mark);
+      const { label, analysis } = analyser.label(s, point, h.startIndex, mark);
       const clientFirst = clientOf.has(s.src) || !clientOf.has(s.dst);
       const conn = clientFirst ? `${s.src}:${s.srcPort}>${s.dst}:${s.dstPort}` : `${s.dst}:${s.dstPort}>${s.src}:${s.srcPort}`;
       return { ...base, kind: 'tcp', label, analysis, conn, controlType: null, xcf: null, srcPort: s.srcPort, dstPort: s.dstPort };
@@ -554,7 +597,8 @@ function appsByStack(events: readonly TraceEntry[], stacks: ReadonlySet<string>,
 /** More clients than this and the ladder shows only the focused client's connection. */
 export const MAX_CLIENT_LANES = 8;
 
-function connClient(conn: string, clientOf: ReadonlyMap<string, string>): string | null {
+/** The client node at one end of a connection name ("a:p>b:p"), or null. */
+export function connClient(conn: string, clientOf: ReadonlyMap<string, string>): string | null {
   for (const end of conn.split('>')) {
     const address = end.slice(0, end.lastIndexOf(':'));
     const client = clientOf.get(address);

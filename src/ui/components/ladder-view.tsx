@@ -1,0 +1,110 @@
+import { useEffect, useId, useMemo, useRef } from 'react';
+import type { LabRun } from '../viewmodel/lab-run';
+import { buildLadder } from '../viewmodel/ladder-model';
+import { ladderLayout, ladderWindow, renderLadder, renderLadderHeader } from '../viz/ladder';
+import '../viz/viz.css';
+
+/** Props of the lab's visualisers: the run, the current step, and the selection. */
+export interface LadderViewProps {
+  readonly run: LabRun;
+  /** Index of the current step (−1: before the first). */
+  readonly step: number;
+  /** Called with the packet-send index of a clicked arrow. */
+  readonly onSelect: (eventIndex: number) => void;
+  readonly selected: number | null;
+}
+
+/**
+ * The ladder (sequence) diagram: React owns the panel, the scroll box and the
+ * two <svg>s (sticky lane header, body); D3 draws inside one <g> each. After
+ * every step the box scrolls, without animation, so the current row shows;
+ * only the rows near the visible band are drawn.
+ */
+export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
+  const titleId = useId();
+  const noteId = useId();
+  const model = useMemo(() => buildLadder(run, step, { selected }), [run, step, selected]);
+  const layout = useMemo(() => ladderLayout(model), [model]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const headerRef = useRef<SVGGElement>(null);
+  const bodyRef = useRef<SVGGElement>(null);
+
+  // Keep the current row in view when the step changes: scroll (without animation) only if it is outside the visible band.
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box || model.currentRow === null) return;
+    const rowTop = layout.headerHeight + layout.rowY(model.currentRow) - layout.rowHeight / 2;
+    const visibleTop = box.scrollTop + layout.headerHeight;
+    const visibleBottom = box.scrollTop + box.clientHeight;
+    if (rowTop < visibleTop || rowTop + layout.rowHeight > visibleBottom) {
+      box.scrollTop = Math.max(0, rowTop - box.clientHeight * 0.6);
+    }
+  }, [model.step, model.currentRow, layout]);
+
+  // Draw, then redraw the visible window as the box scrolls (only rows near the view are in the DOM).
+  useEffect(() => {
+    const box = scrollRef.current;
+    const body = bodyRef.current;
+    if (headerRef.current) renderLadderHeader(headerRef.current, model, layout);
+    if (!box || !body) return undefined;
+    const draw = (): void => renderLadder(body, model, layout, { onSelect }, ladderWindow(layout, box.scrollTop, box.clientHeight));
+    draw();
+    box.addEventListener('scroll', draw, { passive: true });
+    return () => box.removeEventListener('scroll', draw);
+  }, [model, layout, onSelect]);
+
+  const current = model.arrows.find((a) => a.current);
+  return (
+    <section className="viz ladder-view" aria-labelledby={titleId} data-step={model.step} data-focus={model.focus ?? undefined}>
+      <h2 id={titleId}>Ladder diagram</h2>
+      {model.note && (
+        <p className="viz-note" id={noteId} role="note">
+          {model.note}
+        </p>
+      )}
+      <div
+        className="ladder-scroll"
+        ref={scrollRef}
+        tabIndex={0}
+        role="region"
+        aria-label="Ladder diagram, one row per step; arrows are buttons that select their packet"
+        aria-describedby={model.note ? noteId : undefined}
+      >
+        <svg className="ladder-header" width={layout.width} height={layout.headerHeight} aria-hidden="true">
+          <g ref={headerRef} />
+        </svg>
+        <svg className="ladder-body" width={layout.width} height={layout.height} role="group" aria-label={`${model.rows.length} rows up to step ${model.step}`}>
+          <g ref={bodyRef} />
+        </svg>
+      </div>
+      <p className="viz-status" aria-live="polite">
+        {current ? `Step ${model.step}: ${current.label}` : model.step >= 0 ? `Step ${model.step}` : 'Before the first step'}
+      </p>
+      <LadderLegend />
+    </section>
+  );
+}
+
+/** What each line style means: colour is never the only carrier. */
+function LadderLegend() {
+  const item = (className: string, text: string) => (
+    <li>
+      <svg width="44" height="12" aria-hidden="true" className="legend-swatch">
+        <line x1="2" x2="42" y1="6" y2="6" className={className} />
+      </svg>
+      {text}
+    </li>
+  );
+  return (
+    <ul className="viz-legend" aria-label="Legend">
+      {item('legend-tcp', 'TCP segment (solid)')}
+      {item('legend-control', 'control message, app ↔ stack (dashed)')}
+      {item('legend-xcf', 'XCF signalling (dotted)')}
+      {item('legend-retransmission', '[TCP Retransmission] (long dashes)')}
+      <li>
+        <span className="legend-glyph" aria-hidden="true">✗</span> dropped · <span className="legend-glyph" aria-hidden="true">○</span> in flight ·{' '}
+        <span className="legend-glyph" aria-hidden="true">◆</span> transfer step · <span className="legend-glyph" aria-hidden="true">▶</span> current step
+      </li>
+    </ul>
+  );
+}

@@ -1,0 +1,468 @@
+/**
+ * The topology view as data: nodes placed by role in three columns (clients,
+ * router, stacks), links with their geometry (XCF links as arcs beside the
+ * stack column, loopbacks as small loops), the packets in flight at a display
+ * time placed by interpolating send time → arrival time (RaftScope's rule, so
+ * scrubbing is free), and the owner of the focused connection, folded from
+ * `tcb` entries up to the step exactly as the one-owner checker defines it.
+ *
+ * Pure: a function of (run, step, selection, display time). The layout is
+ * computed once per LabRun and cached by object identity.
+ */
+import type { TraceEntry } from '../../sim/core/trace';
+import type { LabRun, NodeRole, TopologyLink } from './lab-run';
+import { analyseRun, clientOfEvent, connClient, type MessageKind, type PacketHop, type RunAnalysis } from './ladder-model';
+
+/** A point in the view's coordinates (SVG user units). */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** How a link is drawn. */
+export type LinkGeometry =
+  | { readonly type: 'line'; readonly from: Point; readonly to: Point }
+  /** Quadratic Bézier from `from` to `to` bending towards `control`. */
+  | { readonly type: 'arc'; readonly from: Point; readonly control: Point; readonly to: Point }
+  /** A small circle touching the node at `anchor`. */
+  | { readonly type: 'loop'; readonly anchor: Point; readonly center: Point; readonly radius: number };
+
+/** The shape a node is drawn with (so the role never rests on colour alone). */
+export type NodeShape = 'circle' | 'diamond' | 'double-rect' | 'rect' | 'rounded';
+
+/** A placed node. */
+export interface TopologyNodeView {
+  readonly name: string;
+  readonly role: NodeRole;
+  readonly shape: NodeShape;
+  readonly x: number;
+  readonly y: number;
+  /** Addresses (tooltip; shown under the name unless the column is compact). */
+  readonly addresses: readonly string[];
+  /** Role text under the name, e.g. "routing stack"; null for compact clients. */
+  readonly caption: string | null;
+  /** True when the node is drawn small (many clients). */
+  readonly compact: boolean;
+  /** The DVIPA this node owns, or null. */
+  readonly dvipa: string | null;
+  /** The focused connection's TCB lives here. */
+  readonly owner: boolean;
+  /** The focused client. */
+  readonly focus: boolean;
+  /** For a client: the step a click selects (its latest step so far, else its first), which focuses the views on it. Else null. */
+  readonly selectIndex: number | null;
+}
+
+/** A link with its geometry. */
+export interface TopologyLinkView {
+  readonly id: string;
+  readonly kind: TopologyLink['kind'];
+  readonly a: string;
+  readonly b: string;
+  readonly geometry: LinkGeometry;
+}
+
+/** The marker shape of a packet in flight: client traffic vs sysplex signalling. */
+export type PacketShape = 'circle' | 'square' | 'diamond' | 'triangle';
+
+/** A packet in flight at the display time. */
+export interface FlightView {
+  /** Stable key: "p<packetId>". */
+  readonly id: string;
+  readonly packetId: number;
+  /** The packet-send's index (the packet-duplicate's for a link copy): what a click selects. */
+  readonly eventIndex: number;
+  readonly link: string | null;
+  readonly from: string;
+  readonly to: string | null;
+  readonly kind: MessageKind;
+  readonly shape: PacketShape;
+  readonly label: string;
+  /** Fraction of the way from sender to receiver, in [0, 1]. */
+  readonly progress: number;
+  readonly x: number;
+  readonly y: number;
+  /** It will be lost (the trace drops it). */
+  readonly dropped: boolean;
+  readonly selected: boolean;
+}
+
+/** Who owns the focused connection at the step. */
+export interface OwnerView {
+  readonly conn: string;
+  readonly client: string | null;
+  /** The stack whose TCB it is, or null (not yet established, or closed). */
+  readonly owner: string | null;
+  /** The owner has frozen (exported) the TCB for a transfer that has not finished. */
+  readonly frozen: boolean;
+  /** The step that made the owner what it is (−1 when never). */
+  readonly since: number;
+  /** The ribbon: client → … → owner, along links (not over XCF). Empty when there is no owner. */
+  readonly ribbon: readonly Point[];
+}
+
+/** The topology at one step. */
+export interface TopologyModel {
+  readonly width: number;
+  readonly height: number;
+  readonly step: number;
+  /** The display time (µs) the flights are placed at, or null before the first step. */
+  readonly timeUs: number | null;
+  readonly nodes: readonly TopologyNodeView[];
+  readonly links: readonly TopologyLinkView[];
+  readonly flights: readonly FlightView[];
+  readonly owner: OwnerView | null;
+  readonly dvipa: string | null;
+}
+
+/** Options of buildTopology. */
+export interface TopologyOptions {
+  /** The selected event: picks the focused connection (and highlights its packet). */
+  readonly selected?: number | null;
+  /** Display time in µs; default the step's time. A UI clock may move it between steps. */
+  readonly timeUs?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Layout (cached per run)
+// ---------------------------------------------------------------------------
+
+const WIDTH = 820;
+const CLIENT_X = 90;
+const ROUTER_X = 330;
+const STACK_X = 600;
+const TOP = 56;
+const BOTTOM = 56;
+const MIN_HEIGHT = 380;
+/** Half the width of a stack's box: XCF arcs leave from its right edge. */
+export const STACK_HALF_WIDTH = 45;
+/** Half the height of a stack's box. */
+export const STACK_HALF_HEIGHT = 20;
+/** Clients beyond this count are drawn compactly (small marks, name only). */
+export const COMPACT_CLIENTS = 8;
+
+/** The cached placement of a run’s nodes and links. */
+export interface TopologyLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly positions: ReadonlyMap<string, Point>;
+  readonly roles: ReadonlyMap<string, NodeRole>;
+  readonly links: readonly TopologyLinkView[];
+  readonly linkOf: ReadonlyMap<string, TopologyLinkView>;
+  readonly compactClients: boolean;
+  /** Each client's steps (events on its node), in order. */
+  readonly clientSteps: ReadonlyMap<string, readonly number[]>;
+}
+
+const layouts = new WeakMap<LabRun, TopologyLayout>();
+
+const naturalCompare = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/** Spread `count` items over [top, top + span], centred when they need less. */
+function column(count: number, top: number, span: number, gap: number): number[] {
+  const used = (count - 1) * gap;
+  const start = top + Math.max(0, (span - used) / 2);
+  return Array.from({ length: count }, (_, i) => start + i * gap);
+}
+
+/** Where every node goes: clients left (stacked), routers in the middle, routing stack then target stacks (then other hosts) right. */
+export function layoutTopology(run: LabRun): TopologyLayout {
+  const hit = layouts.get(run);
+  if (hit) return hit;
+  const analysis = analyseRun(run);
+  const layout = computeLayout(analysis, run.events);
+  layouts.set(run, layout);
+  return layout;
+}
+
+function computeLayout(analysis: RunAnalysis, events: readonly TraceEntry[]): TopologyLayout {
+  const byRole = (role: NodeRole): string[] => analysis.nodes.filter((n) => n.role === role).map((n) => n.name).sort(naturalCompare);
+  const clients = byRole('client');
+  const routers = byRole('router');
+  const right = [...byRole('routing-stack'), ...byRole('target-stack'), ...byRole('host')];
+  const compactClients = clients.length > COMPACT_CLIENTS;
+  const clientGap = compactClients ? Math.max(14, Math.min(32, 480 / clients.length)) : 78;
+  const rightGap = 120;
+  const span = Math.max(MIN_HEIGHT - TOP - BOTTOM, (clients.length - 1) * clientGap, (right.length - 1) * rightGap);
+  const height = TOP + span + BOTTOM;
+  const positions = new Map<string, Point>();
+  column(clients.length, TOP, span, clientGap).forEach((y, i) => positions.set(clients[i] ?? '', { x: CLIENT_X, y }));
+  column(routers.length, TOP, span, 140).forEach((y, i) => positions.set(routers[i] ?? '', { x: ROUTER_X, y }));
+  column(right.length, TOP, span, rightGap).forEach((y, i) => positions.set(right[i] ?? '', { x: routers.length === 0 && clients.length === 0 ? ROUTER_X : STACK_X, y }));
+  const roles = new Map(analysis.nodes.map((n) => [n.name, n.role]));
+  const links = analysis.links
+    .filter((l) => positions.has(l.a) && positions.has(l.b))
+    .map((l) => ({ id: l.name, kind: l.kind, a: l.a, b: l.b, geometry: linkGeometry(l, positions) }));
+  const linkOf = new Map<string, TopologyLinkView>();
+  for (const l of analysis.links) {
+    const view = links.find((v) => v.id === l.name);
+    if (!view) continue;
+    linkOf.set(`${l.a}|${l.aIface}`, view);
+    linkOf.set(`${l.b}|${l.bIface}`, view);
+  }
+  const clientSteps = new Map<string, number[]>(clients.map((c) => [c, []]));
+  for (const e of events) if ('node' in e) clientSteps.get(e.node)?.push(e.index);
+  return { width: WIDTH, height, positions, roles, links, linkOf, compactClients, clientSteps };
+}
+
+/** The last element of the sorted `steps` that is ≤ step, else the first, else null. */
+function latestStep(steps: readonly number[] | undefined, step: number): number | null {
+  if (!steps || steps.length === 0) return null;
+  let lo = 0;
+  let hi = steps.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((steps[mid] ?? Infinity) <= step) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return steps[found] ?? steps[0] ?? null;
+}
+
+function linkGeometry(l: TopologyLink, positions: ReadonlyMap<string, Point>): LinkGeometry {
+  const a = positions.get(l.a) ?? { x: 0, y: 0 };
+  const b = positions.get(l.b) ?? { x: 0, y: 0 };
+  if (l.kind === 'loopback' || l.a === l.b) {
+    // A small loop standing on the node's top edge, near its right end.
+    return { type: 'loop', anchor: { x: a.x + STACK_HALF_WIDTH - 11, y: a.y - STACK_HALF_HEIGHT }, center: { x: a.x + STACK_HALF_WIDTH - 11, y: a.y - STACK_HALF_HEIGHT - 13 }, radius: 13 };
+  }
+  if (l.kind === 'xcf') {
+    // Stacks share a column: leave from the boxes' right edges and bend right, more for stacks
+    // further apart, so the arcs nest instead of crossing nodes and labels.
+    const from = { x: a.x + STACK_HALF_WIDTH, y: a.y };
+    const to = { x: b.x + STACK_HALF_WIDTH, y: b.y };
+    const distance = Math.hypot(to.x - from.x, to.y - from.y);
+    return { type: 'arc', from, control: { x: Math.max(from.x, to.x) + 50 + distance * 0.45, y: (from.y + to.y) / 2 }, to };
+  }
+  return { type: 'line', from: a, to: b };
+}
+
+/** The point a fraction `t` ∈ [0, 1] along a link, travelling from end `a` (or from `b` when `reverse`). */
+export function pointOnLink(g: LinkGeometry, t: number, reverse: boolean): Point {
+  const f = Math.max(0, Math.min(1, reverse ? 1 - t : t));
+  switch (g.type) {
+    case 'line':
+      return { x: g.from.x + (g.to.x - g.from.x) * f, y: g.from.y + (g.to.y - g.from.y) * f };
+    case 'arc': {
+      const u = 1 - f;
+      return { x: u * u * g.from.x + 2 * u * f * g.control.x + f * f * g.to.x, y: u * u * g.from.y + 2 * u * f * g.control.y + f * f * g.to.y };
+    }
+    case 'loop': {
+      // Start at the anchor and go once round the circle (the direction does not matter on a loop).
+      const start = Math.atan2(g.anchor.y - g.center.y, g.anchor.x - g.center.x);
+      const angle = start + 2 * Math.PI * t;
+      return { x: g.center.x + g.radius * Math.cos(angle), y: g.center.y + g.radius * Math.sin(angle) };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Packets in flight
+// ---------------------------------------------------------------------------
+
+/** The hops in flight at time t: sent at or before t, arriving (or lost) after t — sendTime ≤ t < arrivesAt. */
+export function inFlightAt(hops: readonly PacketHop[], timeUs: number): PacketHop[] {
+  return hops.filter((h) => h.startTime <= timeUs && h.endTime !== null && timeUs < h.endTime);
+}
+
+function shapeOf(kind: MessageKind): PacketShape {
+  switch (kind) {
+    case 'tcp':
+      return 'circle';
+    case 'control':
+      return 'square';
+    case 'xcf':
+      return 'diamond';
+    case 'udp':
+    case 'other':
+      return 'triangle';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The owner of a connection
+// ---------------------------------------------------------------------------
+
+/**
+ * Who owns `conn` after step `step`, from `tcb` entries (as the one-owner
+ * checker defines it): `install` makes the node the owner; `export` freezes it
+ * (still the owner until another node installs); `release` by the owner clears
+ * it, a release by a former owner changes nothing. A rejected or aborted
+ * transfer on the owner thaws it.
+ */
+export function ownerAt(events: readonly TraceEntry[], step: number, conn: string): { owner: string | null; frozen: boolean; since: number } {
+  let owner: string | null = null;
+  let frozen = false;
+  let since = -1;
+  const last = Math.min(step, events.length - 1);
+  for (let i = 0; i <= last; i++) {
+    const e = events[i];
+    if (!e || !('conn' in e) || e.conn !== conn) continue;
+    if (e.kind === 'tcb') {
+      if (e.action === 'install') {
+        owner = e.node;
+        frozen = false;
+        since = i;
+      } else if (e.action === 'export' && e.node === owner) frozen = true;
+      else if (e.action === 'release' && e.node === owner) {
+        owner = null;
+        frozen = false;
+        since = i;
+      }
+    } else if (e.kind === 'transfer' && (e.phase === 'rejected' || e.phase === 'aborted') && e.node === owner) frozen = false;
+  }
+  return { owner, frozen, since };
+}
+
+/** The connections named in `tcb` entries, in order of first appearance. */
+function connections(events: readonly TraceEntry[]): string[] {
+  const seen = new Set<string>();
+  for (const e of events) if (e.kind === 'tcb') seen.add(e.conn);
+  return [...seen];
+}
+
+/** The focused connection: the selected event's, else the focused client's latest one installed by the step, else its first. */
+export function focusConnection(run: LabRun, step: number, selected: number | null): { conn: string; client: string | null } | null {
+  const analysis = analyseRun(run);
+  const all = connections(run.events);
+  const clientOfConn = (conn: string): string | null => connClient(conn, analysis.clientOf);
+  const selectedEvent = selected === null ? undefined : run.events[selected];
+  if (selectedEvent) {
+    const direct = 'conn' in selectedEvent && all.includes(selectedEvent.conn) ? selectedEvent.conn : null;
+    const packetConn = 'packetId' in selectedEvent ? analysis.packets.get(selectedEvent.kind === 'packet-duplicate' ? selectedEvent.copyId : selectedEvent.packetId)?.conn : undefined;
+    const conn = direct ?? (packetConn && all.includes(packetConn) ? packetConn : null);
+    if (conn) return { conn, client: clientOfConn(conn) };
+  }
+  const client = (selectedEvent ? clientOfEvent(analysis, selectedEvent) : null) ?? analysis.clients[0] ?? null;
+  const mine = client === null ? all : all.filter((c) => clientOfConn(c) === client);
+  let latest: string | null = null;
+  for (let i = 0; i <= Math.min(step, run.events.length - 1); i++) {
+    const e = run.events[i];
+    if (e?.kind === 'tcb' && e.action === 'install' && mine.includes(e.conn)) latest = e.conn;
+  }
+  const conn = latest ?? mine[0] ?? null;
+  return conn === null ? null : { conn, client: clientOfConn(conn) ?? client };
+}
+
+/** Shortest path between two nodes over non-XCF, non-loopback links (breadth first; links in run order). */
+function pathBetween(links: readonly TopologyLinkView[], from: string, to: string): string[] {
+  const previous = new Map<string, string>([[from, from]]);
+  const queue = [from];
+  for (let head = 0; head < queue.length && head < 10_000; head++) {
+    const node = queue[head] ?? '';
+    if (node === to) break;
+    for (const l of links) {
+      if (l.kind === 'xcf' || l.kind === 'loopback') continue;
+      const next = l.a === node ? l.b : l.b === node ? l.a : null;
+      if (next !== null && !previous.has(next)) {
+        previous.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  if (!previous.has(to)) return [];
+  const path = [to];
+  for (let n = to; n !== from && path.length < 1_000; ) {
+    n = previous.get(n) ?? from;
+    path.unshift(n);
+  }
+  return path;
+}
+
+// ---------------------------------------------------------------------------
+// The model
+// ---------------------------------------------------------------------------
+
+const CAPTIONS: Readonly<Record<NodeRole, string>> = {
+  client: 'client',
+  router: 'router',
+  'routing-stack': 'routing stack',
+  'target-stack': 'target stack',
+  host: 'host',
+};
+
+const SHAPES: Readonly<Record<NodeRole, NodeShape>> = {
+  client: 'circle',
+  router: 'diamond',
+  'routing-stack': 'double-rect',
+  'target-stack': 'rect',
+  host: 'rounded',
+};
+
+/** The topology at step `step` (−1: before the first step). */
+export function buildTopology(run: LabRun, step: number, options: TopologyOptions = {}): TopologyModel {
+  const analysis = analyseRun(run);
+  const layout = layoutTopology(run);
+  const last = Math.max(-1, Math.min(step, run.events.length - 1));
+  const selected = options.selected ?? null;
+  const timeUs = options.timeUs ?? (last >= 0 ? (run.events[last]?.time ?? 0) : null);
+
+  const focus = focusConnection(run, last, selected);
+  const ownership = focus ? ownerAt(run.events, last, focus.conn) : null;
+  const ribbonNodes = focus?.client && ownership?.owner ? pathBetween(layout.links, focus.client, ownership.owner) : [];
+  const owner: OwnerView | null = focus && ownership
+    ? { conn: focus.conn, client: focus.client, owner: ownership.owner, frozen: ownership.frozen, since: ownership.since, ribbon: ribbonNodes.map((n) => layout.positions.get(n) ?? { x: 0, y: 0 }) }
+    : null;
+
+  const dvipaOwner = run.topology.dvipaOwner;
+  const nodes: TopologyNodeView[] = analysis.nodes
+    .filter((n) => layout.positions.has(n.name))
+    .map((n) => {
+      const p = layout.positions.get(n.name) ?? { x: 0, y: 0 };
+      const compact = n.role === 'client' && layout.compactClients;
+      return {
+        name: n.name,
+        role: n.role,
+        shape: SHAPES[n.role],
+        x: p.x,
+        y: p.y,
+        addresses: n.addresses,
+        caption: compact ? null : n.role === 'client' ? (n.addresses[0] ?? null) : CAPTIONS[n.role],
+        compact,
+        dvipa: n.name === dvipaOwner ? run.topology.dvipa : null,
+        owner: owner?.owner === n.name,
+        focus: focus?.client === n.name,
+        selectIndex: n.role === 'client' ? latestStep(layout.clientSteps.get(n.name), last) : null,
+      };
+    });
+
+  const flights = timeUs === null ? [] : flightsAt(analysis, layout, timeUs, selected);
+  return { width: layout.width, height: layout.height, step: last, timeUs, nodes, links: layout.links, flights, owner, dvipa: run.topology.dvipa };
+}
+
+function flightsAt(analysis: RunAnalysis, layout: TopologyLayout, timeUs: number, selected: number | null): FlightView[] {
+  const out: FlightView[] = [];
+  for (const h of inFlightAt(analysis.hops, timeUs)) {
+    const info = analysis.packets.get(h.packetId);
+    const link = layout.linkOf.get(`${h.fromNode}|${h.fromIface}`) ?? null;
+    const span = (h.endTime ?? h.startTime) - h.startTime;
+    const progress = span > 0 ? Math.max(0, Math.min(1, (timeUs - h.startTime) / span)) : 0;
+    let point: Point;
+    if (link) point = pointOnLink(link.geometry, progress, link.a !== h.fromNode);
+    else {
+      const a = layout.positions.get(h.fromNode) ?? { x: 0, y: 0 };
+      const b = (h.toNode !== null ? layout.positions.get(h.toNode) : undefined) ?? a;
+      point = pointOnLink({ type: 'line', from: a, to: b }, progress, false);
+    }
+    const kind = info?.kind ?? 'other';
+    out.push({
+      id: `p${h.packetId}`,
+      packetId: h.packetId,
+      eventIndex: h.startIndex,
+      link: link?.id ?? null,
+      from: h.fromNode,
+      to: h.toNode,
+      kind,
+      shape: shapeOf(kind),
+      label: info?.label ?? `packet #${h.packetId}`,
+      progress,
+      x: point.x,
+      y: point.y,
+      dropped: h.dropped,
+      selected: selected === h.startIndex || (selected !== null && selected === h.endIndex),
+    });
+  }
+  return out;
+}
