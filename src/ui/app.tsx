@@ -1,5 +1,5 @@
 import { ClaimsPanel, NarrationPanel } from './components/narration-panel';
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { FaultMenu } from './components/fault-menu';
 import { InvariantChips } from './components/invariant-chips';
 import { LadderView } from './components/ladder-view';
@@ -66,6 +66,18 @@ function InspectorPanel({ run, step }: { run: import('./viewmodel/lab-run').LabR
   );
 }
 
+/** The full event list: built once per run, and only while open (it decodes every packet). */
+function TraceDetails({ run }: { run: import('./viewmodel/lab-run').LabRun }) {
+  const [open, setOpen] = useState(false);
+  const rows = useMemo(() => (open ? traceRows(run) : []), [open, run]);
+  return (
+    <details className="trace-details" onToggle={(e) => setOpen((e.currentTarget).open)}>
+      <summary>Every event of the run</summary>
+      {open && <TraceTable rows={rows} />}
+    </details>
+  );
+}
+
 /** Topology and ladder, linked by the step and the selection. */
 function Views({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step: number }) {
   const selected = useLabStore((s) => s.selected);
@@ -110,10 +122,7 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
         <ClaimsPanel run={run} step={step} />
       </div>
       <InspectorPanel run={run} step={step} />
-      <details className="trace-details">
-        <summary>Every event of the run</summary>
-        <TraceTable rows={traceRows(run)} />
-      </details>
+      <TraceDetails run={run} />
     </>
   );
 }
