@@ -7,6 +7,7 @@ import { TopologyView } from './components/topology-view';
 import { ScenarioControls } from './components/scenario-controls';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
 import { TablesPanel } from './components/tables-panel';
+import { TcpStateDiagram } from './components/state-diagram';
 import { Timeline } from './components/timeline';
 import { TraceTable } from './components/trace-table';
 import { useLabRun } from './hooks/use-lab-run';
@@ -119,6 +120,7 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
       <div className="panels">
         <NarrationPanel run={run} step={step} />
         <TablesPanel state={state} />
+        <TcpStateDiagram state={state} />
         <ClaimsPanel run={run} step={step} />
       </div>
       <InspectorPanel run={run} step={step} />
