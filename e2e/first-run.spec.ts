@@ -2,17 +2,10 @@
 // Chromium the same trace hash Node computes for the same seed (one program in
 // both places), steps exactly, and turns bad links into a clear message while
 // still running the default scenario.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { watchConsole } from './console';
 import { runLab } from '../src/ui/viewmodel/lab-run';
 
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 function nodeHash(scenario: string, seed: number): string {
   const r = runLab(scenario, seed);

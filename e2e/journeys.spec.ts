@@ -3,16 +3,9 @@
 // timeline is stepped, not played, wherever a state is asserted.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { watchConsole } from './console';
 import { runLab } from '../src/ui/viewmodel/lab-run';
 
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 const readout = (page: Page) => page.locator('.step-readout');
 
