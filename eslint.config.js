@@ -60,6 +60,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // Code inside page.evaluate() runs in the browser.
+    files: ['scripts/bench-ui.mjs'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
     files: ['src/sim/**/*.ts', 'src/machines/**/*.ts', 'src/scenarios/**/*.ts'],
     ignores: ['**/*.test.ts', '**/test/**'],
     rules: determinismRules,
