@@ -6,6 +6,8 @@
  * them), events, setup and run wall seconds, segments per run-second, and the
  * heap bytes one established connection costs (measured in a second phase that
  * holds N idle connections open; needs node --expose-gc, as the npm script gives).
+ * A connection is the client–server pair, two TCBs: heapBytesPerConnection
+ * counts both ends, heapBytesPerEndpoint one (half of it).
  */
 import { parseArgs } from 'node:util';
 import { buildSysplex } from '../machines/sysplex/sysplex';
@@ -39,7 +41,7 @@ function gc(): void {
   }
 }
 
-/** Heap bytes per established connection: N client–server connections held open, measured by heap delta. */
+/** Heap bytes per established connection (both endpoints): N client–server connections held open, measured by heap delta. */
 function heapPerConnection(n: number, profileName: 'rfc' | 'linux'): number | null {
   if (!(globalThis as { gc?: unknown }).gc) return null;
   const sim = new Simulation({ seed: 1, traceMode: 'off' });
@@ -131,6 +133,7 @@ function main(): void {
   const t2 = performance.now();
   if (outcome.kind === 'event-limit') throw new Error('event limit reached');
   const segments = sim.trace.packetCount;
+  const heapBytesPerConnection = heapPerConnection(Math.min(clients, 10_000), profile);
   const runWallSeconds = (t2 - t1) / 1000;
   const result = {
     clients,
@@ -144,7 +147,8 @@ function main(): void {
     setupWallSeconds: (t1 - t0) / 1000,
     runWallSeconds,
     segmentsPerSecond: Math.round(segments / runWallSeconds),
-    heapBytesPerConnection: heapPerConnection(Math.min(clients, 10_000), profile),
+    heapBytesPerConnection,
+    heapBytesPerEndpoint: heapBytesPerConnection === null ? null : Math.round(heapBytesPerConnection / 2),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else process.stdout.write(`${Object.entries(result).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v)}`).join(' ')}\n`);

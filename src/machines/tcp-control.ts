@@ -34,16 +34,21 @@ export function liveStep(state: TcpState, event: TcpControlEventType): TcpContro
   return { target, actions: actions.map((a) => a.type as TcpControlAction) };
 }
 
-const memo = new Map<string, TcpControlStep | null>();
+/** state → event → step: two probes with the interned name strings, no key built per call. */
+const memo = new Map<TcpState, Map<TcpControlEventType, TcpControlStep | null>>();
 
 /** The TCP control machine as the engine uses it. */
 export const xstateTcpControl: TcpControl = {
   step(state, event) {
-    const key = `${state}|${event}`;
-    let step = memo.get(key);
+    let byEvent = memo.get(state);
+    if (!byEvent) {
+      byEvent = new Map();
+      memo.set(state, byEvent);
+    }
+    let step = byEvent.get(event);
     if (step === undefined) {
       step = liveStep(state, event);
-      memo.set(key, step);
+      byEvent.set(event, step);
     }
     return step;
   },

@@ -66,3 +66,89 @@ describe('Scheduler', () => {
     expect(() => s.at(10.5, () => undefined)).toThrow(RangeError);
   });
 });
+
+/**
+ * The scheduler as specified, written naively: every entry, cancelled or not,
+ * stays queued until it surfaces, and each loop step takes the earliest.
+ */
+class ReferenceScheduler {
+  private readonly queue: { time: number; seq: number; action: (() => void) | null; done: boolean }[] = [];
+  private nextSeq = 0;
+  now = 0;
+  eventCount = 0;
+  get pending(): number {
+    return this.queue.length;
+  }
+  at(time: number, action: () => void): { done: boolean } {
+    const entry = { time, seq: this.nextSeq++, action, done: false };
+    this.queue.push(entry);
+    return entry;
+  }
+  cancel(handle: { done: boolean }): void {
+    const entry = handle as (typeof this.queue)[number];
+    entry.done = true;
+    entry.action = null;
+  }
+  runUntil(horizon: number, maxEvents: number): { kind: string; events: number } {
+    let events = 0;
+    for (;;) {
+      this.queue.sort((a, b) => a.time - b.time || a.seq - b.seq);
+      const top = this.queue[0];
+      if (!top) return { kind: 'idle', events };
+      if (top.time > horizon) {
+        this.now = horizon;
+        return { kind: 'horizon', events };
+      }
+      if (events >= maxEvents) return { kind: 'event-limit', events };
+      this.queue.shift();
+      if (top.done) continue;
+      this.now = top.time;
+      top.done = true;
+      const action = top.action as () => void;
+      top.action = null;
+      events++;
+      this.eventCount++;
+      action();
+    }
+  }
+}
+
+type Step = { op: 'at'; delay: number } | { op: 'cancel'; which: number } | { op: 'run'; ahead: number; maxEvents: number };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ op: fc.constant('at' as const), delay: fc.integer({ min: 0, max: 30 }) }),
+  fc.record({ op: fc.constant('cancel' as const), which: fc.nat() }),
+  fc.record({ op: fc.constant('run' as const), ahead: fc.integer({ min: 0, max: 40 }), maxEvents: fc.integer({ min: 0, max: 8 }) }),
+);
+
+describe('Scheduler cancellation', () => {
+  it('ends runs, counts pending events and runs actions exactly as if cancelled events stayed queued', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 120 }), (steps) => {
+        const real = new Scheduler();
+        const ref = new ReferenceScheduler();
+        const realLog: string[] = [];
+        const refLog: string[] = [];
+        const realHandles: ReturnType<Scheduler['at']>[] = [];
+        const refHandles: { done: boolean }[] = [];
+        for (const [i, step] of steps.entries()) {
+          if (step.op === 'at') {
+            realHandles.push(real.at(real.now + step.delay, () => realLog.push(`${i}@${real.now}`)));
+            refHandles.push(ref.at(ref.now + step.delay, () => refLog.push(`${i}@${ref.now}`)));
+          } else if (step.op === 'cancel' && realHandles.length > 0) {
+            const k = step.which % realHandles.length;
+            real.cancel(realHandles[k] as ReturnType<Scheduler['at']>);
+            ref.cancel(refHandles[k] as { done: boolean });
+          } else if (step.op === 'run') {
+            realLog.push(JSON.stringify(real.runUntil(real.now + step.ahead, { maxEvents: step.maxEvents })));
+            refLog.push(JSON.stringify(ref.runUntil(ref.now + step.ahead, step.maxEvents)));
+          }
+          realLog.push(`now=${real.now} pending=${real.pending} count=${real.eventCount}`);
+          refLog.push(`now=${ref.now} pending=${ref.pending} count=${ref.eventCount}`);
+        }
+        expect(realLog).toEqual(refLog);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

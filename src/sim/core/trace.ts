@@ -135,7 +135,7 @@ export type TraceKind = TraceEventBody['kind'];
 /** Where a packet came from and what it carries. Bytes are never mutated after registration. */
 export interface PacketRecord {
   readonly id: number;
-  /** The full IPv4 datagram. */
+  /** The full IPv4 datagram. It may be a view into a larger buffer (see allocBytes): use byteOffset/byteLength with `.buffer`. */
   readonly bytes: Uint8Array;
   /** Node that built these bytes. */
   readonly origin: string;
@@ -194,6 +194,15 @@ export class Trace {
       : { index, time: this.clock(), ...body }) as TraceEntry;
     this.entries.push(entry);
     this.hasher.text(JSON.stringify(entry));
+  }
+
+  /**
+   * Count an entry without building it, exactly what record() does when mode is
+   * 'off'. Hot paths test `on` and call this instead of building an entry
+   * (its strings included) that would be thrown away.
+   */
+  tally(): void {
+    this.count++;
   }
 
   /** Register a packet's bytes and return its id. */

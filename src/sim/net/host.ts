@@ -102,11 +102,27 @@ export class Host {
   send(request: SendRequest): number | null {
     const src = request.src ?? this.routes.lookup(request.dst)?.iface.address ?? 0;
     const bytes = encodeIpv4(
-      { src, dst: request.dst, protocol: request.protocol, ttl: request.ttl ?? 64, identification: this.nextIpId() },
+      { src, dst: request.dst, protocol: request.protocol, ttl: request.ttl ?? 64, identification: this.nextIdentification() },
       request.payload,
     );
+    return this.sendDatagram(bytes, request.dst);
+  }
+
+  /**
+   * Register and route a datagram the caller built in full (as send() would:
+   * identification from nextIdentification()). Lets a protocol write its
+   * header and the IPv4 header into one array. Returns the packet id, or null
+   * if it was dropped here.
+   */
+  sendDatagram(bytes: Uint8Array, dst: number): number | null {
     const packetId = this.sim.trace.registerPacket(bytes, this.name);
-    return this.route(packetId, bytes, request.dst) ? packetId : null;
+    return this.route(packetId, bytes, dst) ? packetId : null;
+  }
+
+  /** The IPv4 identification for the next datagram this host builds (consumes it). */
+  nextIdentification(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
   }
 
   /** Route an already-built datagram out of the right interface. */
@@ -183,11 +199,6 @@ export class Host {
     const body = { kind: 'packet-drop', node: this.name, iface: iface?.name ?? null, packetId, reason } as const;
     this.sim.trace.record(detail === undefined ? body : { ...body, detail });
     return false;
-  }
-
-  private nextIpId(): number {
-    this.ipId = (this.ipId + 1) & 0xffff;
-    return this.ipId;
   }
 }
 

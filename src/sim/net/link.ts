@@ -60,8 +60,12 @@ export type ArrivalHandler = (iface: Interface, packetId: number, bytes: Uint8Ar
 
 class Direction {
   busyUntil: SimTime = 0;
-  /** Departure times of packets still queued or on the transmitter, oldest first. */
-  private readonly departures: SimTime[] = [];
+  /**
+   * Departure times of packets still queued or on the transmitter, oldest
+   * first; null while the transmitter is idle, which on most links is nearly
+   * always, so an idle link holds no array.
+   */
+  private departures: SimTime[] | null = null;
   private head = 0;
 
   constructor(
@@ -70,18 +74,26 @@ class Direction {
   ) {}
 
   queued(now: SimTime): number {
-    while (this.head < this.departures.length && (this.departures[this.head] as number) <= now) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.departures.length) {
-      this.departures.splice(0, this.head);
+    const departures = this.departures;
+    if (departures === null) return 0;
+    while (this.head < departures.length && (departures[this.head] as number) <= now) this.head++;
+    if (this.head === departures.length) {
+      this.departures = null;
+      this.head = 0;
+      return 0;
+    }
+    if (this.head > 1024 && this.head * 2 > departures.length) {
+      departures.splice(0, this.head);
       this.head = 0;
     }
-    return this.departures.length - this.head;
+    return departures.length - this.head;
   }
 
   enqueue(now: SimTime, bytes: number): SimTime {
     const start = Math.max(now, this.busyUntil);
     this.busyUntil = start + serialisationUs(bytes, this.props.bandwidthBps);
-    this.departures.push(this.busyUntil);
+    if (this.departures === null) this.departures = [this.busyUntil];
+    else this.departures.push(this.busyUntil);
     return this.busyUntil;
   }
 }

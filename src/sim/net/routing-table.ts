@@ -16,13 +16,22 @@ export interface Route {
   readonly gateway: number | null;
 }
 
+/** The routes of one prefix length, with its mask computed once. */
+interface LengthTable {
+  readonly length: number;
+  readonly mask: number;
+  /** network address → first route added for it. */
+  readonly routes: Map<number, Route>;
+}
+
 /** Longest-prefix-match routing table. */
 export class RoutingTable {
   private readonly routes: Route[] = [];
-  /** prefix length → (network address → first route added for it). */
-  private readonly byLength = new Map<number, Map<number, Route>>();
-  /** Distinct prefix lengths, longest first. */
-  private lengths: number[] = [];
+  /** One table per distinct prefix length, longest first. */
+  private tables: LengthTable[] = [];
+  /** The last lookup, answered again without probing: a host often sends a burst to one destination. */
+  private lastDst = Number.NaN;
+  private lastRoute: Route | null = null;
 
   /** All routes, in the order added. */
   get entries(): readonly Route[] {
@@ -32,22 +41,27 @@ export class RoutingTable {
   /** Add a route. */
   add(route: Route): void {
     this.routes.push(route);
-    let table = this.byLength.get(route.prefixLength);
+    let table = this.tables.find((t) => t.length === route.prefixLength);
     if (!table) {
-      table = new Map();
-      this.byLength.set(route.prefixLength, table);
-      this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
+      table = { length: route.prefixLength, mask: prefixMask(route.prefixLength), routes: new Map() };
+      this.tables = [...this.tables, table].sort((a, b) => b.length - a.length);
     }
-    const network = (route.prefix & prefixMask(route.prefixLength)) >>> 0;
-    if (!table.has(network)) table.set(network, route);
+    const network = (route.prefix & table.mask) >>> 0;
+    if (!table.routes.has(network)) table.routes.set(network, route);
+    this.lastDst = Number.NaN; // a new route may be more specific than the one remembered
   }
 
   /** The most specific route to `dst`, or null. */
   lookup(dst: number): Route | null {
-    for (const length of this.lengths) {
-      const route = this.byLength.get(length)?.get((dst & prefixMask(length)) >>> 0);
-      if (route) return route;
+    if (dst === this.lastDst) return this.lastRoute;
+    let found: Route | null = null;
+    const tables = this.tables;
+    for (let i = 0; i < tables.length && found === null; i++) {
+      const table = tables[i]!;
+      found = table.routes.get((dst & table.mask) >>> 0) ?? null;
     }
-    return null;
+    this.lastDst = dst;
+    this.lastRoute = found;
+    return found;
   }
 }

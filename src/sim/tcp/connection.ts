@@ -8,6 +8,7 @@ import type { EventHandle } from '../core/scheduler';
 import type { Simulation } from '../core/simulation';
 import type { TcpTraceWhat } from '../core/trace';
 import { formatIpv4Address } from '../wire/ipv4-address';
+import type { TcpInput } from '../wire/tcp';
 import type { TcpControl, TcpControlAction, TcpControlEventType } from './control';
 import { output, scheduleAck, sendAck, sendRst, sendSyn } from './output';
 import type { InboundSegment } from './inbound';
@@ -23,6 +24,12 @@ export interface ConnectionHost {
   readonly control: TcpControl;
   /** Send a TCP segment (header + payload bytes) inside an IPv4 datagram. Returns the packet id. */
   transmit(tcb: Tcb, segment: Uint8Array): number | null;
+  /**
+   * Optional fast path for transmit: encode the segment straight into its IPv4
+   * datagram. Must have the same effect as
+   * `transmit(tcb, encodeTcp(fields, payload, tcb.localAddress, tcb.remoteAddress))`.
+   */
+  transmitSegment?(tcb: Tcb, fields: TcpInput, payload: Uint8Array): number | null;
   /** The connection reached CLOSED (or returned to LISTEN): forget it. */
   release(connection: Connection): void;
   /** Answer a segment with a RST built from it alone (RFC 9293 §3.10.7.1), as for a closed port. */
@@ -53,24 +60,33 @@ export type TcpTimer = 'rto' | 'delayed-ack' | 'persist' | 'time-wait';
 /** A TCP connection hosted on the kernel. */
 export class Connection {
   handlers: TcpSocketHandlers = {};
-  /** Human name "10.0.0.1:40000>10.0.0.2:80" used in the trace. */
-  readonly name: string;
-  private readonly timers = new Map<TcpTimer, EventHandle>();
-  private pending: Notification[] = [];
-  private flushing = false;
   /** The last reason the connection ended, once CLOSED. */
   closeReason: CloseReason | null = null;
+  // One field per timer rather than a map: a connection has at most these four.
+  private rtoTimer: EventHandle | null = null;
+  private delayedAckTimer: EventHandle | null = null;
+  private persistTimer: EventHandle | null = null;
+  private timeWaitTimer: EventHandle | null = null;
+  /** Notifications not yet delivered; null when there are none (most of the time), to save an array per connection. */
+  private pending: Notification[] | null = null;
+  private flushing = false;
+  /** The name, built on first use: most connections of a benchmark never need it. */
+  private cachedName: string | null = null;
 
   constructor(
     readonly host: ConnectionHost,
     readonly tcb: Tcb,
-  ) {
-    this.name = `${formatIpv4Address(tcb.localAddress)}:${tcb.localPort}>${formatIpv4Address(tcb.remoteAddress)}:${tcb.remotePort}`;
+  ) {}
+
+  /** Human name "10.0.0.1:40000>10.0.0.2:80" used in the trace. */
+  get name(): string {
+    this.cachedName ??= `${formatIpv4Address(this.tcb.localAddress)}:${this.tcb.localPort}>${formatIpv4Address(this.tcb.remoteAddress)}:${this.tcb.remotePort}`;
+    return this.cachedName;
   }
 
   /** Current time. */
   get now(): number {
-    return this.host.sim.now;
+    return this.host.sim.scheduler.now;
   }
 
   // ---- the state machine bridge -------------------------------------------
@@ -85,9 +101,12 @@ export class Connection {
     }
     this.tcb.state = step.target;
     if (step.target !== from) {
-      this.host.sim.trace.record({ kind: 'state-change', node: this.host.hostName, machine: `tcp ${this.name}`, from, to: step.target, cause: event });
+      const trace = this.host.sim.trace;
+      if (trace.on) trace.record({ kind: 'state-change', node: this.host.hostName, machine: `tcp ${this.name}`, from, to: step.target, cause: event });
+      else trace.tally();
     }
-    for (const action of step.actions) this.perform(action);
+    const actions = step.actions;
+    for (let i = 0; i < actions.length; i++) this.perform(actions[i] as TcpControlAction);
     if (step.target === 'CLOSED' || (step.target === 'LISTEN' && from !== 'CLOSED')) this.host.release(this);
     return true;
   }
@@ -186,31 +205,68 @@ export class Connection {
   setTimer(name: TcpTimer, delayUs: number, fire: () => void): void {
     this.cancelTimer(name);
     const handle = this.host.sim.scheduler.after(delayUs, () => {
-      this.timers.delete(name);
-      if (name !== 'delayed-ack') this.host.sim.trace.record({ kind: 'timer', node: this.host.hostName, name: `${name} ${this.name}`, action: 'fire' });
+      this.storeTimer(name, null);
+      if (name !== 'delayed-ack') {
+        const trace = this.host.sim.trace;
+        if (trace.on) trace.record({ kind: 'timer', node: this.host.hostName, name: `${name} ${this.name}`, action: 'fire' });
+        else trace.tally();
+      }
       fire();
       this.flush();
     });
-    this.timers.set(name, handle);
+    this.storeTimer(name, handle);
   }
 
   /** True when the timer is armed. */
   hasTimer(name: TcpTimer): boolean {
-    return this.timers.has(name);
+    return this.timer(name) !== null;
   }
 
   /** Disarm a timer. */
   cancelTimer(name: TcpTimer): void {
-    const handle = this.timers.get(name);
+    const handle = this.timer(name);
     if (handle) {
       this.host.sim.scheduler.cancel(handle);
-      this.timers.delete(name);
+      this.storeTimer(name, null);
     }
   }
 
   /** Disarm every timer. */
   cancelAllTimers(): void {
-    for (const name of [...this.timers.keys()]) this.cancelTimer(name);
+    this.cancelTimer('rto');
+    this.cancelTimer('delayed-ack');
+    this.cancelTimer('persist');
+    this.cancelTimer('time-wait');
+  }
+
+  private timer(name: TcpTimer): EventHandle | null {
+    switch (name) {
+      case 'rto':
+        return this.rtoTimer;
+      case 'delayed-ack':
+        return this.delayedAckTimer;
+      case 'persist':
+        return this.persistTimer;
+      case 'time-wait':
+        return this.timeWaitTimer;
+    }
+  }
+
+  private storeTimer(name: TcpTimer, handle: EventHandle | null): void {
+    switch (name) {
+      case 'rto':
+        this.rtoTimer = handle;
+        return;
+      case 'delayed-ack':
+        this.delayedAckTimer = handle;
+        return;
+      case 'persist':
+        this.persistTimer = handle;
+        return;
+      case 'time-wait':
+        this.timeWaitTimer = handle;
+        return;
+    }
   }
 
   /** Feed one RTT sample (µs) to the RFC 6298 estimator. */
@@ -227,22 +283,26 @@ export class Connection {
 
   /** Queue an app notification; delivered by flush() once segment processing is done. */
   notify(n: Notification): void {
-    if (n === 'readable' && this.pending.includes('readable')) return;
-    this.pending.push(n);
+    const pending = this.pending;
+    if (pending === null) this.pending = [n];
+    else if (n === 'readable' && pending.includes('readable')) return;
+    else pending.push(n);
     if (n === 'closed' || n === 'reset' || n === 'refused' || n === 'timeout' || n === 'aborted') this.closeReason = n;
   }
 
   /** Deliver queued notifications to the app. Not re-entrant: app calls inside handlers queue more. */
   flush(): void {
-    if (this.flushing) return;
+    if (this.flushing || this.pending === null) return;
     this.flushing = true;
     try {
-      for (let guard = 0; this.pending.length > 0 && guard < 10_000; guard++) {
-        const n = this.pending.shift() as Notification;
+      for (let guard = 0; guard < 10_000; guard++) {
+        const n = this.pending?.shift();
+        if (n === undefined) break;
         this.deliver(n);
       }
     } finally {
       this.flushing = false;
+      if (this.pending?.length === 0) this.pending = null;
     }
   }
 

@@ -2,7 +2,7 @@
  * An arriving TCP segment as the engine reads it: decoded header, payload and
  * the options pulled out once (RFC 9293 §3.1, RFC 7323, RFC 2018).
  */
-import { TcpFlag, type TcpHeader } from '../wire/types';
+import { TcpFlag, type TcpHeader, type TcpOption } from '../wire/types';
 
 /** A decoded segment with its options extracted. */
 export interface InboundSegment {
@@ -25,7 +25,9 @@ export function inboundSegment(header: TcpHeader, payload: Uint8Array, packetId:
   let sackPermitted = false;
   let timestamps: InboundSegment['timestamps'] = null;
   let sackBlocks: InboundSegment['sackBlocks'] = [];
-  for (const o of header.options) {
+  const options = header.options;
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i] as TcpOption;
     switch (o.kind) {
       case 'mss':
         mss = o.mss;

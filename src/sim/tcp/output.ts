@@ -4,7 +4,7 @@
  * sender-side SWS avoidance, congestion and flow control, retransmission on
  * RTO (RFC 6298 §5) and zero-window probing (§3.8.6.1).
  */
-import { encodeTcp } from '../wire/tcp';
+import { encodeTcp, type TcpInput } from '../wire/tcp';
 import { TcpFlag, type TcpOption } from '../wire/types';
 import { onRetransmissionTimeout } from './congestion';
 import type { Connection } from './connection';
@@ -17,6 +17,10 @@ export function tsNow(conn: Connection): number {
   return (Math.floor(conn.now / 1000) + conn.tcb.tsOffset) >>> 0;
 }
 
+/** Option objects without fields: encoders only read options, so one of each serves every segment. */
+const NOP: TcpOption = { kind: 'nop' };
+const SACK_PERMITTED: TcpOption = { kind: 'sack-permitted' };
+
 /** Options of our SYN or SYN-ACK, in the profile's order. A SYN-ACK carries only what the SYN offered. */
 export function synOptions(conn: Connection, synAck: boolean): TcpOption[] {
   const t = conn.tcb;
@@ -24,30 +28,31 @@ export function synOptions(conn: Connection, synAck: boolean): TcpOption[] {
   const ws = synAck ? t.sndWscale >= 0 && t.rcvWscale > 0 : o.windowScaling;
   const sack = synAck ? t.sackOk : o.sack;
   const ts = synAck ? t.tsOk : o.timestamps;
-  const mss: TcpOption = { kind: 'mss', mss: t.rcvMss };
+  const list: TcpOption[] = [{ kind: 'mss', mss: t.rcvMss }];
   const wscale: TcpOption = { kind: 'wscale', shift: synAck ? t.rcvWscale : t.offeredWscale };
   const stamp: TcpOption = { kind: 'timestamps', tsVal: tsNow(conn), tsEcr: synAck ? t.tsRecent : 0 };
-  const nop: TcpOption = { kind: 'nop' };
-  const sackOk: TcpOption = { kind: 'sack-permitted' };
   if (t.profile.synOptionOrder === 'bsd') {
-    return [mss, ...(ws ? [nop, wscale] : []), ...(sack ? [sackOk] : []), ...(ts ? [stamp] : [])];
+    if (ws) list.push(NOP, wscale);
+    if (sack) list.push(SACK_PERMITTED);
+    if (ts) list.push(stamp);
+    return list;
   }
   // Linux tcp_options_write(): MSS, then SACK-permitted folded into the timestamp word, then window scale.
-  const list: TcpOption[] = [mss];
-  if (ts) list.push(...(sack ? [sackOk, stamp] : [nop, nop, stamp]));
-  else if (sack) list.push(nop, nop, sackOk);
-  if (ws) list.push(nop, wscale);
+  if (ts && sack) list.push(SACK_PERMITTED, stamp);
+  else if (ts) list.push(NOP, NOP, stamp);
+  else if (sack) list.push(NOP, NOP, SACK_PERMITTED);
+  if (ws) list.push(NOP, wscale);
   return list;
 }
 
 /** Options of a non-SYN segment: timestamps, then SACK blocks (Linux order). */
 function segmentOptions(conn: Connection): TcpOption[] {
   const t = conn.tcb;
-  const list: TcpOption[] = [];
-  if (t.tsOk) list.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsVal: tsNow(conn), tsEcr: t.tsRecent });
+  // The usual list is built as one literal: growing an empty array by push allocates room for 17.
+  const list: TcpOption[] = t.tsOk ? [NOP, NOP, { kind: 'timestamps', tsVal: tsNow(conn), tsEcr: t.tsRecent }] : [];
   if (t.sackOk && !t.reassembly.empty) {
     const blocks = t.reassembly.sackBlocks(t.tsOk ? 3 : 4);
-    if (blocks.length > 0) list.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks });
+    if (blocks.length > 0) list.push(NOP, NOP, { kind: 'sack', blocks });
   }
   return list;
 }
@@ -74,12 +79,16 @@ interface Emit {
   readonly window?: number;
 }
 
-/** Encode and send one segment; returns its packet id. Every segment with ACK resets delayed-ACK state. */
+/**
+ * Encode and send one segment; returns its packet id. Every segment with ACK
+ * resets delayed-ACK state. `payload` may be a view of the send buffer: it is
+ * copied into the datagram before anything can change the buffer.
+ */
 export function emit(conn: Connection, e: Emit): number | null {
   const t = conn.tcb;
   const hasAck = (e.flags & TcpFlag.ACK) !== 0;
   const window = e.window ?? windowField(t);
-  const fields = {
+  const fields: TcpInput = {
     srcPort: t.localPort,
     dstPort: t.remotePort,
     seq: e.seq >>> 0,
@@ -88,14 +97,16 @@ export function emit(conn: Connection, e: Emit): number | null {
     window,
     options: e.options ?? segmentOptions(conn),
   };
-  const bytes = encodeTcp(fields, e.payload ?? EMPTY, t.localAddress, t.remoteAddress);
+  const payload = e.payload ?? EMPTY;
   if (hasAck) {
     t.lastAckSent = t.rcvNxt;
     t.unackedBytes = 0;
     conn.cancelTimer('delayed-ack');
   }
   t.stats.segmentsSent++;
-  return conn.host.transmit(t, bytes);
+  const host = conn.host;
+  if (host.transmitSegment) return host.transmitSegment(t, fields, payload);
+  return host.transmit(t, encodeTcp(fields, payload, t.localAddress, t.remoteAddress));
 }
 
 const EMPTY = new Uint8Array(0);
@@ -201,7 +212,7 @@ export function output(conn: Connection): void {
 export function sendData(conn: Connection, seq: number, len: number, fin: boolean, what?: 'fast-retransmit' | 'sack-retransmit' | 'retransmit'): void {
   const t = conn.tcb;
   const offset = t.sendBuffer.length - seqDiff(t.sndDataEnd, seq);
-  const payload = len > 0 ? t.sendBuffer.peek(offset, len) : EMPTY;
+  const payload = len > 0 ? t.sendBuffer.view(offset, len) : EMPTY;
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   const pushed = len > 0 && seqAdd(seq, len) === t.sndDataEnd;
   const flags = TcpFlag.ACK | (pushed ? TcpFlag.PSH : 0) | (fin ? TcpFlag.FIN : 0);
@@ -292,7 +303,7 @@ function onPersist(conn: Connection): void {
     t.persisting = false;
     return;
   }
-  const payload = t.sendBuffer.peek(t.sendBuffer.length - seqDiff(t.sndDataEnd, t.sndNxt), 1);
+  const payload = t.sendBuffer.view(t.sendBuffer.length - seqDiff(t.sndDataEnd, t.sndNxt), 1);
   const id = emit(conn, { flags: TcpFlag.ACK, seq: t.sndNxt, payload });
   conn.traceTcp('window-probe', id ?? undefined);
   // The probe byte is in sequence space now; a rejecting ACK takes it back (ack.ts).

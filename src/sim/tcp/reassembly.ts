@@ -15,9 +15,12 @@ interface Held {
   stamp: number;
 }
 
+/** What an empty queue holds: shared, and never mutated (every change replaces `held`). */
+const NOTHING_HELD: readonly Held[] = [];
+
 /** Out-of-order segments waiting for the hole before them to fill. */
 export class Reassembly {
-  private held: Held[] = [];
+  private held: readonly Held[] = NOTHING_HELD;
   private stamp = 0;
 
   /** True when nothing is held. */
@@ -27,7 +30,9 @@ export class Reassembly {
 
   /** Bytes held. */
   get bytes(): number {
-    return this.held.reduce((n, h) => n + h.bytes.length, 0);
+    let n = 0;
+    for (let i = 0; i < this.held.length; i++) n += (this.held[i] as Held).bytes.length;
+    return n;
   }
 
   /** Hold a segment that starts after RCV.NXT. Overlaps keep the bytes already held. */
@@ -66,13 +71,14 @@ export class Reassembly {
   takeInOrder(rcvNxt: number): { bytes: Uint8Array; fin: boolean } | null {
     const first = this.held[0];
     if (!first || seqGt(first.seq, rcvNxt)) return null;
-    this.held.shift();
+    this.held = this.held.slice(1);
     const skip = seqDiff(rcvNxt, first.seq);
     return { bytes: first.bytes.subarray(Math.min(skip, first.bytes.length)), fin: first.fin };
   }
 
   /** Drop held ranges that end at or before `rcvNxt` (already delivered). */
   discardBefore(rcvNxt: number): void {
+    if (this.held.length === 0) return;
     this.held = this.held.filter((h) => seqGt(seqAdd(h.seq, h.bytes.length), rcvNxt) || (h.fin && seqLe(rcvNxt, seqAdd(h.seq, h.bytes.length))));
   }
 

@@ -5,9 +5,12 @@
  */
 import { seqAdd, seqGe, seqGt, seqLe, seqLt, seqMax, seqMin } from './seq';
 
+/** What an empty scoreboard holds: shared, and never mutated (every change replaces `ranges`). */
+const NO_RANGES: readonly (readonly [number, number])[] = [];
+
 /** Ranges [left, right) reported by SACK blocks, disjoint and sorted. */
 export class Scoreboard {
-  private ranges: [number, number][] = [];
+  private ranges: readonly (readonly [number, number])[] = NO_RANGES;
 
   /** True when nothing is SACKed. */
   get empty(): boolean {
@@ -30,12 +33,13 @@ export class Scoreboard {
 
   /** Forget everything below the new SND.UNA. */
   advance(sndUna: number): void {
+    if (this.ranges.length === 0) return;
     this.ranges = this.ranges.filter(([, r]) => seqGt(r, sndUna)).map(([l, r]) => [seqMax(l, sndUna), r]);
   }
 
   /** Clear (after an RTO the receiver may have reneged, RFC 2018 §8). */
   clear(): void {
-    this.ranges = [];
+    this.ranges = NO_RANGES;
   }
 
   /** True when `seq` lies in a SACKed range. */

@@ -5,9 +5,8 @@
  * ephemeral ports from seeded streams, and offers the socket calls apps use.
  */
 import type { Prng } from '../core/prng';
-import { fnv1a32 } from '../core/prng';
 import type { Host, IpDelivery } from '../net/host';
-import { decodeTcp, encodeTcp } from '../wire/tcp';
+import { decodeTcp, encodeTcp, encodeTcpInIpv4, type TcpInput } from '../wire/tcp';
 import { IpProtocol, TcpFlag } from '../wire/types';
 import { Connection, type ConnectionHost, type TcpSocketHandlers } from './connection';
 import type { TcpControl } from './control';
@@ -55,8 +54,9 @@ export class TcpLayer implements ConnectionHost {
   readonly hostName: string;
   readonly control: TcpControl;
   readonly profile: TcpProfile;
-  /** Live connections by 4-tuple key. */
-  readonly connections = new Map<string, Connection>();
+  private readonly table = new ConnectionTable();
+  /** Live connections by 4-tuple key (connectionKey). */
+  readonly connections: Map<string, Connection> = this.table;
   private readonly listeners = new Map<string, { onAccept: (c: Connection) => void; options: TcpSocketOptions; listener: Listener }>();
   private readonly isnSecret: number;
   private readonly rng: Prng;
@@ -113,11 +113,11 @@ export class TcpLayer implements ConnectionHost {
     if (src === undefined) throw new Error(`${this.hostName} has no route to connect to ${request.dst}`);
     const srcPort = request.srcPort ?? this.ephemeralPort(src, request.dst, request.dstPort);
     const tuple = { localAddress: src, localPort: srcPort, remoteAddress: request.dst, remotePort: request.dstPort };
-    if (this.connections.has(connectionKey(tuple))) throw new Error(`connection ${srcPort}→${request.dstPort} already exists`);
+    if (this.table.find(src, srcPort, request.dst, request.dstPort)) throw new Error(`connection ${srcPort}→${request.dstPort} already exists`);
     const connection = this.newConnection(tuple, options, false);
     connection.tcb.state = from; // like spawn(): the new TCB starts as a copy of the machine's snapshot
     if (request.handlers) connection.handlers = request.handlers;
-    this.connections.set(connectionKey(tuple), connection);
+    this.table.insert(connection);
     connection.control('OPEN_ACTIVE');
     connection.flush();
     return connection;
@@ -128,13 +128,23 @@ export class TcpLayer implements ConnectionHost {
     return this.host.send({ dst: tcb.remoteAddress, src: tcb.localAddress, protocol: IpProtocol.TCP, payload: segment });
   }
 
+  /**
+   * ConnectionHost fast path: the segment and its IPv4 header written into one
+   * datagram; the same bytes and effects as transmit(tcb, encodeTcp(...)).
+   */
+  transmitSegment(tcb: Tcb, fields: TcpInput, payload: Uint8Array): number | null {
+    const ip = { src: tcb.localAddress, dst: tcb.remoteAddress, protocol: IpProtocol.TCP, ttl: 64, identification: this.host.nextIdentification() };
+    return this.host.sendDatagram(encodeTcpInIpv4(ip, fields, payload), tcb.remoteAddress);
+  }
+
   /** ConnectionHost: forget a connection that reached CLOSED (or went back to LISTEN). */
   release(connection: Connection): void {
     connection.cancelAllTimers();
-    const key = connectionKey(connection.tcb);
-    if (this.connections.get(key) === connection) this.connections.delete(key);
+    this.table.remove(connection);
     // A listening socket closed or aborted through its connection stops listening too;
-    // otherwise the port would go on accepting SYNs for a socket in CLOSED.
+    // otherwise the port would go on accepting SYNs for a socket in CLOSED. Only a
+    // listener's own connection has no remote end, so the others skip the search.
+    if (connection.tcb.remoteAddress !== 0 || connection.tcb.remotePort !== 0) return;
     for (const [k, entry] of this.listeners) if (entry.listener.connection === connection) this.listeners.delete(k);
   }
 
@@ -162,8 +172,7 @@ export class TcpLayer implements ConnectionHost {
   /** Hand a decoded segment to its connection, a listener, or the closed-port rule. */
   deliver(seg: InboundSegment): void {
     const h = seg.header;
-    const key = connectionKey({ localAddress: seg.dst, localPort: h.dstPort, remoteAddress: seg.src, remotePort: h.srcPort });
-    const existing = this.connections.get(key);
+    const existing = this.table.find(seg.dst, h.dstPort, seg.src, h.srcPort);
     if (existing) {
       segmentArrives(existing, seg);
       existing.flush();
@@ -174,39 +183,54 @@ export class TcpLayer implements ConnectionHost {
     if (has(seg, TcpFlag.RST)) return; // LISTEN: ignore RST (§3.10.7.2)
     if (has(seg, TcpFlag.ACK)) return this.resetReply(seg); // LISTEN: ACK gets <SEQ=SEG.ACK><CTL=RST>
     if (!has(seg, TcpFlag.SYN)) return;
-    this.spawn(seg, key, listening.options, listening.onAccept);
+    this.spawn(seg, listening.options, listening.onAccept);
   }
 
   /**
    * A SYN for a listening socket: a new connection that starts as a copy of the
    * listener's machine snapshot (LISTEN) and takes the SYN from there.
    */
-  private spawn(seg: InboundSegment, key: string, options: TcpSocketOptions, onAccept: (c: Connection) => void): void {
+  private spawn(seg: InboundSegment, options: TcpSocketOptions, onAccept: (c: Connection) => void): void {
     const tuple = { localAddress: seg.dst, localPort: seg.header.dstPort, remoteAddress: seg.src, remotePort: seg.header.srcPort };
     const child = this.newConnection(tuple, options, true);
     child.tcb.state = 'LISTEN';
-    child.handlers = { onEstablished: () => onAccept(child) };
-    this.connections.set(key, child);
+    // A method, not an arrow property: a named arrow made per connection costs a name fix-up under keepNames builds.
+    child.handlers = {
+      onEstablished() {
+        onAccept(child);
+      },
+    };
+    this.table.insert(child);
     segmentArrives(child, seg);
     child.flush();
   }
 
   private newConnection(tuple: Pick<Tcb, 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'>, options: TcpSocketOptions, passiveOpen: boolean): Connection {
     const iss = this.isn(tuple);
-    const tcb = newTcb({ ...tuple, iss, tsOffset: this.rng.nextU32(), profile: this.profile, options, passiveOpen });
+    // Fields spelled out rather than spread from `tuple`: V8 builds a spread object on a slow path.
+    const tcb = newTcb({
+      localAddress: tuple.localAddress,
+      localPort: tuple.localPort,
+      remoteAddress: tuple.remoteAddress,
+      remotePort: tuple.remotePort,
+      iss,
+      tsOffset: this.rng.nextU32(),
+      profile: this.profile,
+      options,
+      passiveOpen,
+    });
     return new Connection(this, tcb);
   }
 
   /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock. */
   private isn(t: Pick<Tcb, 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'>): number {
-    const f = fnv1a32(`${t.localAddress}:${t.localPort}:${t.remoteAddress}:${t.remotePort}`, this.isnSecret);
-    return (Math.floor(this.sim.now / 4) + f) >>> 0;
+    return (Math.floor(this.sim.now / 4) + tupleHash(t, this.isnSecret)) >>> 0;
   }
 
   private ephemeralPort(src: number, dst: number, dstPort: number): number {
     for (let i = 0; i < 1000; i++) {
       const port = this.rng.between(EPHEMERAL_LOW, EPHEMERAL_HIGH);
-      if (!this.connections.has(connectionKey({ localAddress: src, localPort: port, remoteAddress: dst, remotePort: dstPort }))) return port;
+      if (!this.table.find(src, port, dst, dstPort)) return port;
     }
     throw new Error(`${this.hostName}: no free ephemeral port`);
   }
@@ -215,6 +239,127 @@ export class TcpLayer implements ConnectionHost {
     for (const c of this.connections.values()) c.cancelAllTimers();
     this.connections.clear();
     this.listeners.clear();
+  }
+}
+
+const FNV_PRIME = 0x01000193;
+const DIGIT_0 = 0x30;
+const COLON = 0x3a;
+
+/** FNV-1a-32 continued over the decimal digits of a non-negative integer: the same as over String(n). */
+function fnvDecimal(hash: number, n: number): number {
+  let h = hash;
+  let unit = 1;
+  while (unit * 10 <= n) unit *= 10;
+  let rest = n;
+  for (; unit >= 1; unit /= 10) {
+    const digit = Math.floor(rest / unit);
+    rest -= digit * unit;
+    h = Math.imul(h ^ (DIGIT_0 + digit), FNV_PRIME);
+  }
+  return h;
+}
+
+/**
+ * F of RFC 6528: FNV-1a-32 of the text "local:port:remote:port", seeded with
+ * the secret, computed from the numbers without building the text (the value
+ * is exactly fnv1a32(connectionKey(t), secret)).
+ */
+function tupleHash(t: Pick<Tcb, 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'>, secret: number): number {
+  let h = fnvDecimal(secret >>> 0, t.localAddress);
+  h = fnvDecimal(Math.imul(h ^ COLON, FNV_PRIME), t.localPort);
+  h = fnvDecimal(Math.imul(h ^ COLON, FNV_PRIME), t.remoteAddress);
+  h = fnvDecimal(Math.imul(h ^ COLON, FNV_PRIME), t.remotePort);
+  return h >>> 0;
+}
+
+/**
+ * The live connections of a layer: a Map by connectionKey (callers read and
+ * write it directly, as repair.ts does) that also indexes each connection
+ * stored under its own key by remote address. Every segment is demultiplexed,
+ * and find() does it with one numeric probe instead of building a key string.
+ */
+class ConnectionTable extends Map<string, Connection> {
+  /** Remote address → the indexed connections from it (usually one). */
+  private readonly byRemote = new Map<number, Connection[]>();
+  /** Entries whose key is not their connection's own key: find() then falls back to the key. */
+  private oddKeys = 0;
+
+  override set(key: string, connection: Connection): this {
+    const previous = super.get(key);
+    super.set(key, connection);
+    if (previous) this.unindex(key, previous);
+    this.index(key, connection);
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const previous = super.get(key);
+    if (!super.delete(key)) return false;
+    if (previous) this.unindex(key, previous);
+    return true;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.byRemote.clear();
+    this.oddKeys = 0;
+  }
+
+  /** set(connectionKey(tcb), connection), as the layer stores its own connections: the key needs no check. */
+  insert(connection: Connection): void {
+    const key = connectionKey(connection.tcb);
+    const previous = super.get(key);
+    super.set(key, connection);
+    if (previous) this.unindex(key, previous);
+    this.addToBucket(connection);
+  }
+
+  /** Forget a connection if it is the one stored under its own key (delete(connectionKey(tcb)) when it is). */
+  remove(connection: Connection): void {
+    const t = connection.tcb;
+    if (this.find(t.localAddress, t.localPort, t.remoteAddress, t.remotePort) !== connection) return;
+    super.delete(connectionKey(t));
+    this.removeFromBucket(connection);
+  }
+
+  /** The same as get(connectionKey(4-tuple)). */
+  find(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): Connection | undefined {
+    if (this.oddKeys > 0) return this.get(connectionKey({ localAddress, localPort, remoteAddress, remotePort }));
+    const bucket = this.byRemote.get(remoteAddress);
+    if (!bucket) return undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const c = bucket[i]!;
+      const t = c.tcb;
+      if (t.localPort === localPort && t.remotePort === remotePort && t.localAddress === localAddress) return c;
+    }
+    return undefined;
+  }
+
+  /** Index an entry stored through the Map interface (the layer itself uses insert). */
+  private index(key: string, connection: Connection): void {
+    if (key === connectionKey(connection.tcb)) this.addToBucket(connection);
+    else this.oddKeys++;
+  }
+
+  private unindex(key: string, connection: Connection): void {
+    if (key === connectionKey(connection.tcb)) this.removeFromBucket(connection);
+    else this.oddKeys--;
+  }
+
+  private addToBucket(connection: Connection): void {
+    const bucket = this.byRemote.get(connection.tcb.remoteAddress);
+    if (bucket) bucket.push(connection);
+    else this.byRemote.set(connection.tcb.remoteAddress, [connection]);
+  }
+
+  private removeFromBucket(connection: Connection): void {
+    const remote = connection.tcb.remoteAddress;
+    const bucket = this.byRemote.get(remote);
+    if (!bucket) return;
+    const rest = bucket.filter((c) => c !== connection);
+    if (rest.length > 0) this.byRemote.set(remote, rest);
+    else this.byRemote.delete(remote);
   }
 }
 

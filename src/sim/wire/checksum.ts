@@ -12,14 +12,27 @@ function fold(sum: number): number {
   return folded;
 }
 
-/** One's-complement 16-bit sum of bytes[start, end) plus `initial` (not complemented), for chaining partial sums. */
+/**
+ * One's-complement 16-bit sum of bytes[start, end) plus `initial` (not complemented), for chaining partial sums.
+ * High and low bytes of the words are summed separately and combined once: 2^16 ≡ 1 (mod 2^16 − 1), so
+ * any grouping of the additions folds to the same result (RFC 1071 §2 (B), (C)), and the loop does one
+ * load and one small-integer add per byte.
+ */
 export function onesComplementSum(bytes: Uint8Array, start = 0, end: number = bytes.length, initial = 0): number {
-  let sum = initial;
+  let high = 0;
+  let low = 0;
   let i = start;
-  const evenEnd = end - ((end - start) & 1);
-  for (; i < evenEnd; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
-  if (i < end) sum += bytes[i]! << 8;
-  return fold(sum);
+  const quadEnd = end - ((end - start) & 3);
+  for (; i < quadEnd; i += 4) {
+    high += bytes[i]! + bytes[i + 2]!;
+    low += bytes[i + 1]! + bytes[i + 3]!;
+  }
+  for (; i + 1 < end; i += 2) {
+    high += bytes[i]!;
+    low += bytes[i + 1]!;
+  }
+  if (i < end) high += bytes[i]!;
+  return fold(high * 256 + low + initial);
 }
 
 /** RFC 1071 checksum of bytes[start, end) seeded with a partial sum: 0 when verifying a block that carries a valid checksum. */

@@ -44,8 +44,31 @@ const NO_OPTIONS = new Uint8Array(0);
 const FLAG_DF = 0x4000;
 const FLAG_MF = 0x2000;
 
+/** True when every field fits its header field: the common case, tested with one mask per field. */
+function ipv4InputFits(f: Ipv4Input, options: Uint8Array, totalLength: number): boolean {
+  const ttl = f.ttl ?? 64;
+  const id = f.identification ?? 0;
+  const fragmentOffset = f.fragmentOffset ?? 0;
+  const dscp = f.dscp ?? 0;
+  const ecn = f.ecn ?? 0;
+  return (
+    (f.src >>> 0) === f.src &&
+    (f.dst >>> 0) === f.dst &&
+    (f.protocol & 0xff) === f.protocol &&
+    (ttl & 0xff) === ttl &&
+    (id & 0xffff) === id &&
+    (fragmentOffset & 0x1fff) === fragmentOffset &&
+    (dscp & 0x3f) === dscp &&
+    (ecn & 0x3) === ecn &&
+    options.length % 4 === 0 &&
+    options.length <= MAX_OPTIONS &&
+    totalLength <= 0xffff
+  );
+}
+
 /** Throws a RangeError for any field the header cannot carry. */
 function checkIpv4Input(f: Ipv4Input, options: Uint8Array, totalLength: number): void {
+  if (ipv4InputFits(f, options, totalLength)) return;
   assertUint('IPv4 src', f.src, 0xffffffff);
   assertUint('IPv4 dst', f.dst, 0xffffffff);
   assertUint('IPv4 protocol', f.protocol, 0xff);
@@ -60,13 +83,20 @@ function checkIpv4Input(f: Ipv4Input, options: Uint8Array, totalLength: number):
   assertUint('IPv4 total length', totalLength, 0xffff);
 }
 
-/** Builds a datagram: header with computed IHL, total length and checksum, followed by a copy of payload. */
-export function encodeIpv4(fields: Ipv4Input, payload: Uint8Array): Uint8Array {
+/** Header length (20 + options) of a datagram built from `fields`. */
+export function ipv4HeaderLength(fields: Ipv4Input): number {
+  return MIN_HEADER + (fields.options ?? NO_OPTIONS).length;
+}
+
+/**
+ * Writes the IPv4 header for `fields` at the start of `out` (zeroed, at least
+ * the header long), with IHL, total length and header checksum; throws a
+ * RangeError for a field the header cannot carry. The payload is the caller's.
+ */
+export function writeIpv4Header(out: Uint8Array, fields: Ipv4Input, totalLength: number): void {
   const options = fields.options ?? NO_OPTIONS;
   const headerLength = MIN_HEADER + options.length;
-  const totalLength = headerLength + payload.length;
   checkIpv4Input(fields, options, totalLength);
-  const out = new Uint8Array(totalLength);
   out[0] = 0x40 | (headerLength >>> 2);
   out[1] = ((fields.dscp ?? 0) << 2) | (fields.ecn ?? 0);
   writeU16(out, 2, totalLength);
@@ -79,6 +109,14 @@ export function encodeIpv4(fields: Ipv4Input, payload: Uint8Array): Uint8Array {
   writeU32(out, 16, fields.dst);
   if (options.length > 0) out.set(options, MIN_HEADER);
   writeU16(out, 10, internetChecksum(out, 0, headerLength));
+}
+
+/** Builds a datagram: header with computed IHL, total length and checksum, followed by a copy of payload. */
+export function encodeIpv4(fields: Ipv4Input, payload: Uint8Array): Uint8Array {
+  const headerLength = ipv4HeaderLength(fields);
+  const totalLength = headerLength + payload.length;
+  const out = new Uint8Array(totalLength);
+  writeIpv4Header(out, fields, totalLength);
   out.set(payload, headerLength);
   return out;
 }

@@ -3,8 +3,9 @@
  * §6.1 ECE/CWR bits) and the options of RFC 9293 §3.2 (EOL, NOP, MSS), RFC 7323
  * §2.2 and §3.2 (window scale, timestamps) and RFC 2018 §2–3 (SACK-permitted, SACK).
  */
-import { assertUint, decodeFailure as fail, readU16, readU32, writeU16, writeU32 } from './bytes';
+import { allocBytes, assertUint, decodeFailure as fail, readU16, readU32, writeU16, writeU32, type DecodeFailure } from './bytes';
 import { internetChecksum, pseudoHeaderSum } from './checksum';
+import { ipv4HeaderLength, writeIpv4Header, type Ipv4Input } from './ipv4';
 import { IpProtocol, TcpFlag } from './types';
 import type { DecodeResult, TcpHeader, TcpOption } from './types';
 
@@ -74,7 +75,7 @@ function optionLength(option: TcpOption): number {
 /** Unpadded wire length of an option list; throws a RangeError when it exceeds the 40 bytes a header can carry. */
 function optionsLength(options: readonly TcpOption[]): number {
   let length = 0;
-  for (const option of options) length += optionLength(option);
+  for (let i = 0; i < options.length; i++) length += optionLength(options[i] as TcpOption);
   if (length > MAX_OPTIONS) throw new RangeError(`TCP options take ${String(length)} bytes; at most 40 fit`);
   return length;
 }
@@ -139,7 +140,7 @@ function writeOption(out: Uint8Array, at: number, option: TcpOption): number {
 /** Writes an option list at `at`; the zeroed bytes after it are the EOL padding. */
 function writeOptions(out: Uint8Array, at: number, options: readonly TcpOption[]): void {
   let i = at;
-  for (const option of options) i = writeOption(out, i, option);
+  for (let k = 0; k < options.length; k++) i = writeOption(out, i, options[k] as TcpOption);
 }
 
 /** Encodes an option list in order, padded with EOL bytes to a multiple of 4; throws a RangeError past 40 bytes. */
@@ -149,8 +150,26 @@ export function encodeTcpOptions(options: readonly TcpOption[]): Uint8Array {
   return out;
 }
 
+/** True when every header field fits: the common case of checkTcpInput, one mask per field. */
+function tcpInputFits(f: TcpInput, srcIp: number, dstIp: number, length: number): boolean {
+  const urgentPointer = f.urgentPointer ?? 0;
+  return (
+    (f.srcPort & 0xffff) === f.srcPort &&
+    (f.dstPort & 0xffff) === f.dstPort &&
+    (f.seq >>> 0) === f.seq &&
+    (f.ack >>> 0) === f.ack &&
+    (f.flags & 0xff) === f.flags &&
+    (f.window & 0xffff) === f.window &&
+    (urgentPointer & 0xffff) === urgentPointer &&
+    (srcIp >>> 0) === srcIp &&
+    (dstIp >>> 0) === dstIp &&
+    (length & 0xffff) === length
+  );
+}
+
 /** Throws a RangeError for any header field the segment cannot carry. */
 function checkTcpInput(f: TcpInput, srcIp: number, dstIp: number, length: number): void {
+  if (tcpInputFits(f, srcIp, dstIp, length)) return;
   assertUint('TCP source port', f.srcPort, 0xffff);
   assertUint('TCP destination port', f.dstPort, 0xffff);
   assertUint('TCP sequence number', f.seq, 0xffffffff);
@@ -163,77 +182,116 @@ function checkTcpInput(f: TcpInput, srcIp: number, dstIp: number, length: number
   assertUint('TCP segment length', length, 0xffff);
 }
 
-/** Builds a segment with computed data offset and a checksum over the RFC 9293 pseudo-header of srcIp/dstIp. */
-export function encodeTcp(fields: TcpInput, payload: Uint8Array, srcIp: number, dstIp: number): Uint8Array {
-  const options = fields.options ?? NO_OPTIONS;
-  const headerLength = MIN_HEADER + ((optionsLength(options) + 3) & ~3);
+/** Header length (20 + options padded to 4 bytes) of a segment with these options; throws as optionsLength does. */
+function tcpHeaderLength(options: readonly TcpOption[]): number {
+  return MIN_HEADER + ((optionsLength(options) + 3) & ~3);
+}
+
+/**
+ * Writes a segment at out[at, at + headerLength + payload.length) (zeroed):
+ * header, options, a copy of payload, and the checksum over the RFC 9293
+ * pseudo-header of srcIp/dstIp. Throws a RangeError for a field that does not fit.
+ */
+function writeTcp(out: Uint8Array, at: number, fields: TcpInput, headerLength: number, payload: Uint8Array, srcIp: number, dstIp: number): void {
   const length = headerLength + payload.length;
   checkTcpInput(fields, srcIp, dstIp, length);
-  const out = new Uint8Array(length);
-  writeU16(out, 0, fields.srcPort);
-  writeU16(out, 2, fields.dstPort);
-  writeU32(out, 4, fields.seq);
-  writeU32(out, 8, fields.ack);
-  out[12] = (headerLength >>> 2) << 4;
-  out[13] = fields.flags;
-  writeU16(out, 14, fields.window);
-  writeU16(out, 18, fields.urgentPointer ?? 0);
-  writeOptions(out, MIN_HEADER, options);
-  out.set(payload, headerLength);
-  writeU16(out, 16, internetChecksum(out, 0, length, pseudoHeaderSum(srcIp, dstIp, IpProtocol.TCP, length)));
+  writeU16(out, at, fields.srcPort);
+  writeU16(out, at + 2, fields.dstPort);
+  writeU32(out, at + 4, fields.seq);
+  writeU32(out, at + 8, fields.ack);
+  out[at + 12] = (headerLength >>> 2) << 4;
+  out[at + 13] = fields.flags;
+  writeU16(out, at + 14, fields.window);
+  writeU16(out, at + 18, fields.urgentPointer ?? 0);
+  writeOptions(out, at + MIN_HEADER, fields.options ?? NO_OPTIONS);
+  out.set(payload, at + headerLength);
+  const sum = pseudoHeaderSum(srcIp, dstIp, IpProtocol.TCP, length);
+  writeU16(out, at + 16, internetChecksum(out, at, at + length, sum));
+}
+
+/** Builds a segment with computed data offset and a checksum over the RFC 9293 pseudo-header of srcIp/dstIp. */
+export function encodeTcp(fields: TcpInput, payload: Uint8Array, srcIp: number, dstIp: number): Uint8Array {
+  const headerLength = tcpHeaderLength(fields.options ?? NO_OPTIONS);
+  const out = new Uint8Array(headerLength + payload.length);
+  writeTcp(out, 0, fields, headerLength, payload, srcIp, dstIp);
   return out;
 }
 
+/**
+ * Builds an IPv4 datagram carrying a TCP segment: the same bytes as
+ * `encodeIpv4(ip, encodeTcp(tcp, payload, ip.src, ip.dst))` (ip.protocol is
+ * expected to be 6), written into one array with one copy of the payload
+ * instead of two arrays and two copies. The array comes from allocBytes, so it
+ * may be a view into a shared buffer.
+ */
+export function encodeTcpInIpv4(ip: Ipv4Input, tcp: TcpInput, payload: Uint8Array): Uint8Array {
+  const ipHeaderLength = ipv4HeaderLength(ip);
+  const tcpHeaderBytes = tcpHeaderLength(tcp.options ?? NO_OPTIONS);
+  const totalLength = ipHeaderLength + tcpHeaderBytes + payload.length;
+  const out = allocBytes(totalLength);
+  writeTcp(out, ipHeaderLength, tcp, tcpHeaderBytes, payload, ip.src, ip.dst);
+  writeIpv4Header(out, ip, totalLength);
+  return out;
+}
+
+/** True when a parse step failed; the success values (options, lengths) never carry `ok`. */
+function isFailure(x: TcpOption | number | DecodeFailure): x is DecodeFailure {
+  return typeof x === 'object' && 'ok' in x;
+}
+
 /** Builds the error for a known option kind carrying the wrong length. */
-function wrongLength(name: string, at: number, length: number, expected: string): DecodeResult<TcpOption> {
+function wrongLength(name: string, at: number, length: number, expected: string): DecodeFailure {
   return fail(`TCP ${name} option at byte ${String(at)} has length ${String(length)}, expected ${expected}`, at + 1);
 }
 
 /** Decodes a SACK option of `length` bytes at `at` (bounds already checked). */
-function parseSack(bytes: Uint8Array, at: number, length: number): DecodeResult<TcpOption> {
+function parseSack(bytes: Uint8Array, at: number, length: number): TcpOption | DecodeFailure {
   const count = (length - 2) / 8;
   if (!Number.isInteger(count) || count < 1 || count > 4) return wrongLength('SACK', at, length, '2 + 8n with n = 1..4');
   const blocks: (readonly [number, number])[] = [];
   for (let i = at + 2; i < at + length; i += 8) blocks.push([readU32(bytes, i), readU32(bytes, i + 4)]);
-  return { ok: true, value: { kind: 'sack', blocks } };
+  return { kind: 'sack', blocks };
 }
 
 /** Decodes one option of kind ≥ 2 whose `length` bytes at `at` lie inside the header. */
-function parseOption(bytes: Uint8Array, at: number, kind: number, length: number): DecodeResult<TcpOption> {
+function parseOption(bytes: Uint8Array, at: number, kind: number, length: number): TcpOption | DecodeFailure {
   switch (kind) {
     case KIND_MSS:
       if (length !== 4) return wrongLength('MSS', at, length, '4');
-      return { ok: true, value: { kind: 'mss', mss: readU16(bytes, at + 2) } };
+      return { kind: 'mss', mss: readU16(bytes, at + 2) };
     case KIND_WSCALE:
       if (length !== 3) return wrongLength('window scale', at, length, '3');
-      return { ok: true, value: { kind: 'wscale', shift: bytes[at + 2]! } };
+      return { kind: 'wscale', shift: bytes[at + 2]! };
     case KIND_SACK_PERMITTED:
       if (length !== 2) return wrongLength('SACK-permitted', at, length, '2');
-      return { ok: true, value: SACK_PERMITTED_OPTION };
+      return SACK_PERMITTED_OPTION;
     case KIND_SACK:
       return parseSack(bytes, at, length);
     case KIND_TIMESTAMPS:
       if (length !== 10) return wrongLength('timestamps', at, length, '10');
-      return { ok: true, value: { kind: 'timestamps', tsVal: readU32(bytes, at + 2), tsEcr: readU32(bytes, at + 6) } };
+      return { kind: 'timestamps', tsVal: readU32(bytes, at + 2), tsEcr: readU32(bytes, at + 6) };
     default:
-      return { ok: true, value: { kind: 'unknown', type: kind, data: bytes.subarray(at + 2, at + length) } };
+      return { kind: 'unknown', type: kind, data: bytes.subarray(at + 2, at + length) };
   }
 }
 
 /** Checks the length byte of the option at `at`; returns its length or a failure. */
-function optionLengthAt(bytes: Uint8Array, at: number, end: number): DecodeResult<number> {
-  const kind = String(bytes[at]);
-  if (at + 1 >= end) return fail(`TCP option kind ${kind} at byte ${String(at)} has no length byte before the options end at byte ${String(end)}`, at);
-  const length = bytes[at + 1]!;
-  if (length < 2) return fail(`TCP option kind ${kind} at byte ${String(at)} has length ${String(length)}, below the minimum of 2`, at + 1);
-  if (at + length > end) {
-    return fail(`TCP option kind ${kind} at byte ${String(at)} has length ${String(length)}, running past the options end at byte ${String(end)}`, at + 1);
+function optionLengthAt(bytes: Uint8Array, at: number, end: number): number | DecodeFailure {
+  if (at + 1 >= end) {
+    return fail(`TCP option kind ${String(bytes[at])} at byte ${String(at)} has no length byte before the options end at byte ${String(end)}`, at);
   }
-  return { ok: true, value: length };
+  const length = bytes[at + 1]!;
+  if (length < 2) return fail(`TCP option kind ${String(bytes[at])} at byte ${String(at)} has length ${String(length)}, below the minimum of 2`, at + 1);
+  if (at + length > end) {
+    return fail(`TCP option kind ${String(bytes[at])} at byte ${String(at)} has length ${String(length)}, running past the options end at byte ${String(end)}`, at + 1);
+  }
+  return length;
 }
 
 /** Decodes the options in bytes[start, end); offsets in errors count from the start of `bytes`. */
 function parseOptions(bytes: Uint8Array, start: number, end: number): DecodeResult<TcpOption[]> {
+  if (start >= end) return { ok: true, value: [] };
+
   const options: TcpOption[] = [];
   let at = start;
   while (at < end) {
@@ -248,11 +306,11 @@ function parseOptions(bytes: Uint8Array, start: number, end: number): DecodeResu
       continue;
     }
     const length = optionLengthAt(bytes, at, end);
-    if (!length.ok) return length;
-    const option = parseOption(bytes, at, kind, length.value);
-    if (!option.ok) return option;
-    options.push(option.value);
-    at += length.value;
+    if (isFailure(length)) return length;
+    const option = parseOption(bytes, at, kind, length);
+    if (isFailure(option)) return option;
+    options.push(option);
+    at += length;
   }
   return { ok: true, value: options };
 }
