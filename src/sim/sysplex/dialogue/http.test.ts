@@ -11,18 +11,7 @@ import {
 } from './http';
 import type { HttpHeaders, HttpRequestParse, HttpResponseParse } from './http';
 
-const RUNS = { numRuns: 1000 };
-const encoder = new TextEncoder();
-
-/** Bytes of a message written as a string (reference encoder, independent of the code under test). */
-function wire(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-/** The text of built bytes. */
-function text(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
-}
+import { RUNS, text, wire } from './test/text';
 
 /** Concatenates byte arrays. */
 function concat(...parts: Uint8Array[]): Uint8Array {

@@ -10,18 +10,7 @@ import {
 } from './smtp';
 import type { SmtpCommandLine, SmtpCommandParse, SmtpEnvelope, SmtpReplyParse } from './smtp';
 
-const RUNS = { numRuns: 1000 };
-const encoder = new TextEncoder();
-
-/** Bytes of a line written as a string (reference encoder). */
-function wire(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-/** The text of built bytes. */
-function text(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
-}
+import { RUNS, text, wire } from './test/text';
 
 /** The complete command, failing the test otherwise. */
 function commandOf(line: string | Uint8Array): SmtpCommandLine {
