@@ -17,6 +17,8 @@ export const TargetSchema = v.strictObject({
   stack: name,
   refuse: v.optional(v.picklist(['never', 'always', 'first']), 'never'),
   reason: v.optional(v.pipe(v.string(), v.maxLength(80)), 'overloaded'),
+  /** The app stops listening at this time (µs): the routing app's target list is updated (claim 22). */
+  stopsAtUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000_000))),
   /** HTTP path prefixes it serves; a later request for another path moves the connection on (claim 10). */
   serves: v.optional(v.pipe(v.array(v.pipe(v.string(), v.startsWith('/'), v.maxLength(200))), v.maxLength(16))),
 });

@@ -75,6 +75,10 @@ export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRu
     routingAppName: p.routingApp,
   });
   applyScriptedFaults(sysplex.net.network, p.faults);
+  p.targets.forEach((t, i) => {
+    const app = sysplex.targetApps[i];
+    if (t.stopsAtUs !== undefined && app) sim.scheduler.at(t.stopsAtUs, () => app.stopListening());
+  });
   const crash = p.crash;
   if (crash) sim.scheduler.at(crash.atUs, () => sysplex.net.stacks.find((h) => h.name === crash.stack)?.crash());
   sim.scheduler.runUntil(p.horizonUs, { maxEvents: 20_000_000 });
@@ -92,6 +96,13 @@ export function clientsDone(r: SysplexRun): Expectation[] {
 /** The invariant checkers hold. */
 export function invariantsHold(r: SysplexRun): Expectation[] {
   return r.invariants.map((c) => ({ name: `invariant: ${c.name}`, ok: c.ok, detail: c.ok ? 'holds' : `${c.detail} (event ${c.firstFailingIndex ?? '?'})` }));
+}
+
+/** Claim 22: after an app stopped listening, the routing app's list no longer names it. */
+function targetListShrank(r: SysplexRun): Expectation {
+  const learned = r.sim.trace.events.filter((e) => e.kind === 'app' && e.app === r.sysplex.routingApp.name && e.message.startsWith('learns the targets')).map((e) => (e.kind === 'app' ? e.message : ''));
+  const last = learned.at(-1) ?? '';
+  return { name: 'the routing app learned that WEB3 stopped listening', ok: learned.length >= 3 && !last.includes('WEB3'), detail: last };
 }
 
 /** The transfer steps of a phase, by the stack that recorded them. */
@@ -146,10 +157,10 @@ export const smtpTransfer = define(
 export const rejectSecondTarget = define(
   'reject-second-target',
   'Refused, then a second target',
-  'WEB3 refuses (overloaded); the routing app asks WEB2, which accepts and serves the client.',
-  [4, 14, 16],
-  { targets: [{ app: 'WEB2', stack: 'SYS2' }, { app: 'WEB3', stack: 'SYS3', refuse: 'always', reason: 'overloaded' }] },
-  (r) => [...clientsDone(r), ...invariantsHold(r), lastReplyMentions(r, 'WEB2'), { name: 'one refusal, then a commit', ok: transferPhases(r, 'rejected') >= 1 && transferPhases(r, 'committed') === 1, detail: `${transferPhases(r, 'rejected')} rejected, ${transferPhases(r, 'committed')} committed` }],
+  'WEB3 refuses (overloaded); the routing app asks WEB2, which accepts and serves the client. Later WEB3 stops listening, and the routing app’s target list shrinks.',
+  [4, 14, 16, 22],
+  { targets: [{ app: 'WEB2', stack: 'SYS2' }, { app: 'WEB3', stack: 'SYS3', refuse: 'always', reason: 'overloaded', stopsAtUs: 1_000_000 }] },
+  (r) => [...clientsDone(r), ...invariantsHold(r), lastReplyMentions(r, 'WEB2'), targetListShrank(r), { name: 'one refusal, then a commit', ok: transferPhases(r, 'rejected') >= 1 && transferPhases(r, 'committed') === 1, detail: `${transferPhases(r, 'rejected')} rejected, ${transferPhases(r, 'committed')} committed` }],
 );
 
 /** Claim 17: every target refuses; the client gets HTTP 503 over the same connection. */

@@ -114,6 +114,7 @@ export class TargetStack {
   }
 
   private onRegister(msg: Extract<ControlMessage, { type: 'REGISTER' }>, port: number): void {
+    if (msg.port === 0) return this.onStopListening(msg.app);
     const entry = this.apps.get(msg.app) ?? { port, adopt: null };
     entry.port = port;
     this.apps.set(msg.app, entry);
@@ -122,6 +123,12 @@ export class TargetStack {
     this.sendXcf(this.o.routingStack, { type: 'LISTEN_NOTICE', stack: this.name, app: msg.app, port: msg.port, listening: true });
     this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `tell ${this.o.routingStack}: ${msg.app} listens on port ${msg.port}` }, [23, 25]);
     this.lifecycle.send({ type: 'APP_LISTENING' });
+  }
+
+  /** Claims 22, 23: the app stopped listening (REGISTER with port 0); the routing stack hears of it. */
+  private onStopListening(app: string): void {
+    this.sendXcf(this.o.routingStack, { type: 'LISTEN_NOTICE', stack: this.name, app, port: 0, listening: false });
+    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `tell ${this.o.routingStack}: ${app} no longer listens` }, [22, 23]);
   }
 
   private onXcf(m: ControlMessage): void {

@@ -6,7 +6,7 @@
  * Every message: magic "HLSX" (4) | version u8 = 1 | type u8 | body.
  * Integers are big-endian; `text` = u16 length + ASCII; `blob` = u32 length + bytes.
  *
- *  1 REGISTER         role u8 (1 routing, 2 target) | app text | stack text | port u16
+ *  1 REGISTER         role u8 (1 routing, 2 target) | app text | stack text | port u16 (0: the app stops listening)
  *  2 TARGETS          count u16 | count × (app text | stack text | xcf u32 | port u16)
  *  3 LISTEN_NOTICE    stack text | app text | port u16 | listening u8
  *  4 TRANSFER_NOTIFY  transfer u32 | conn | target app text | app state blob

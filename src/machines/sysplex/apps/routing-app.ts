@@ -62,6 +62,11 @@ export class RoutingApp {
     stack.tcp.listen(o.port, (c) => this.accept(c), {}, 0);
   }
 
+  /** The app's name. */
+  get name(): string {
+    return this.o.name;
+  }
+
   /** Target apps currently known (pushed by the stack). */
   get knownTargets(): readonly TargetInfo[] {
     return this.targets;

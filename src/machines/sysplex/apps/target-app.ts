@@ -64,6 +64,12 @@ export class TargetApp {
     this.say(`opens its control socket to ${stack.name}, registers, and listens on the DVIPA port ${o.port}`, [19, 24]);
   }
 
+  /** Stop listening on the DVIPA port: the stack tells the routing stack, which updates the routing app's list (claim 22). */
+  stopListening(): void {
+    this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: this.o.name, stack: this.stack.name, port: 0 }));
+    this.say('stops listening on the DVIPA port', [19, 22]);
+  }
+
   private onControl(bytes: Uint8Array): void {
     const m = decodeControl(bytes);
     if (m.ok && m.message.type === 'VERDICT') {
