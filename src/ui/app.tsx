@@ -1,5 +1,5 @@
 import { ClaimsPanel, NarrationPanel } from './components/narration-panel';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { FaultMenu } from './components/fault-menu';
 import { InvariantChips } from './components/invariant-chips';
 import { LadderView } from './components/ladder-view';
@@ -54,21 +54,32 @@ export function App() {
 }
 
 // The inspector (dissectors, hex dump) loads after the first paint: it is not needed to start.
-const Inspector = lazy(() => import('./components/inspector').then((m) => ({ default: m.Inspector })));
+// Memoised: it re-renders only when the event it shows changes, not on every step.
+const Inspector = memo(lazy(() => import('./components/inspector').then((m) => ({ default: m.Inspector }))));
 
-/** The inspector shows the selected event, or the current step when nothing is selected. */
-function InspectorPanel({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step: number }) {
+/**
+ * The inspector shows the selected event, or the current step when nothing is selected.
+ * Following the step is deferred: the step's other views commit first and the (costly) packet
+ * dissection follows as a low-priority, interruptible update; while playing it waits for the pause.
+ */
+const InspectorPanel = memo(function InspectorPanel({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step: number }) {
   const selected = useLabStore((s) => s.selected);
   const select = useLabStore((s) => s.select);
+  // While playing, the inspector holds the step it showed when play started; it follows again on pause.
+  const playing = useLabStore((s) => s.playing);
+  const [held, setHeld] = useState(step);
+  if (!playing && held !== step) setHeld(step);
+  const followed = useDeferredValue(playing ? held : step);
+  const onClose = useCallback(() => select(null), [select]);
   return (
     <Suspense fallback={<p>Loading the inspector…</p>}>
-      <Inspector run={run} selected={selected ?? (step >= 0 ? step : null)} onClose={() => select(null)} />
+      <Inspector run={run} selected={selected ?? (followed >= 0 ? followed : null)} onClose={onClose} />
     </Suspense>
   );
-}
+});
 
 /** The full event list: built once per run, and only while open (it decodes every packet). */
-function TraceDetails({ run }: { run: import('./viewmodel/lab-run').LabRun }) {
+const TraceDetails = memo(function TraceDetails({ run }: { run: import('./viewmodel/lab-run').LabRun }) {
   const [open, setOpen] = useState(false);
   const rows = useMemo(() => (open ? traceRows(run) : []), [open, run]);
   return (
@@ -77,7 +88,7 @@ function TraceDetails({ run }: { run: import('./viewmodel/lab-run').LabRun }) {
       {open && <TraceTable rows={rows} />}
     </details>
   );
-}
+});
 
 /** Topology and ladder, linked by the step and the selection. */
 function Views({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step: number }) {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { describePacket } from '../../sim/wire/describe';
 import type { LabRun } from '../viewmodel/lab-run';
 import { byteCursorMove, dissect, fieldPath, leafAt, treeKeyAction, visibleFields, type Field } from '../viewmodel/packet-fields';
@@ -109,14 +109,23 @@ export function PacketView({ bytes, initialField }: { bytes: Uint8Array; initial
   };
 
   // Hover follows mousemove, not mouseenter: scrolling after a click must not move the highlight off the field shown.
-  const lit = (at: number): boolean => activeField !== undefined && at >= activeField.offset && at < activeField.offset + activeField.length;
-  const byteProps = (at: number, attribute: 'data-offset' | 'data-ascii-offset') => ({
-    [attribute]: at,
-    className: `${lit(at) ? 'is-lit' : ''}${cursor === at ? ' is-cursor' : ''}`,
-    'data-lit': lit(at) || undefined,
-    onMouseMove: () => setActive(leafAt(fields, at)?.id ?? null),
-    onClick: () => reveal(at),
-  });
+  // One delegated listener for every byte (hex and ASCII) instead of two closures per byte.
+  const byteAt = (e: MouseEvent<HTMLDivElement>): number | null => {
+    const el = (e.target as Element | null)?.closest?.('[data-offset], [data-ascii-offset]');
+    if (!el || !e.currentTarget.contains(el)) return null;
+    const raw = el.getAttribute('data-offset') ?? el.getAttribute('data-ascii-offset');
+    return raw === null ? null : Number(raw);
+  };
+  const onDumpMouseMove = (e: MouseEvent<HTMLDivElement>): void => {
+    const at = byteAt(e);
+    if (at !== null) setActive(leafAt(fields, at)?.id ?? null);
+  };
+  const onDumpClick = (e: MouseEvent<HTMLDivElement>): void => {
+    const at = byteAt(e);
+    if (at !== null) reveal(at);
+  };
+  const litFrom = activeField ? activeField.offset : -1;
+  const litTo = activeField ? activeField.offset + activeField.length : -1;
   const starts = Array.from({ length: Math.ceil(bytes.length / 16) }, (_, i) => i * 16);
 
   return (
@@ -160,25 +169,40 @@ export function PacketView({ bytes, initialField }: { bytes: Uint8Array; initial
       <p id={liveId} className="field-readout" aria-live="polite" data-active-field={activeField?.id}>
         {activeField ? `${activeField.label} — ${range(activeField)}` : 'Hover or focus a field to see its bytes; hover a byte to find its field.'}
       </p>
-      <div className="hex-dump" role="group" tabIndex={0} aria-label={`Packet bytes: ${bytes.length} bytes, 16 per row. Arrow keys move between bytes, Enter shows the byte's field.`} aria-describedby={liveId} onKeyDown={onDumpKey}>
+      <div className="hex-dump" role="group" tabIndex={0} aria-label={`Packet bytes: ${bytes.length} bytes, 16 per row. Arrow keys move between bytes, Enter shows the byte's field.`} aria-describedby={liveId} onKeyDown={onDumpKey} onMouseMove={onDumpMouseMove} onClick={onDumpClick}>
         {starts.map((start) => {
-          const row = Array.from(bytes.subarray(start, start + 16));
-          return (
-            <div className="hex-row" key={start}>
-              <span className="hex-offset" aria-hidden="true">{start.toString(16).padStart(4, '0')}</span>
-              <span className="hex-bytes" aria-hidden="true">
-                {row.map((b, i) => <span key={i} {...byteProps(start + i, 'data-offset')}>{hex2(b)}</span>)}
-              </span>
-              <span className="hex-ascii" aria-hidden="true">
-                {row.map((b, i) => <span key={i} {...byteProps(start + i, 'data-ascii-offset')}>{b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'}</span>)}
-              </span>
-            </div>
-          );
+          // Each row only sees the part of the highlight and the cursor that falls in it, so unaffected rows skip re-rendering.
+          const end = start + 16;
+          const from = litFrom < end && litTo > start ? Math.max(litFrom, start) : -1;
+          const to = from < 0 ? -1 : Math.min(litTo, end);
+          return <HexRow key={start} bytes={bytes} start={start} litFrom={from} litTo={to} cursor={cursor !== null && cursor >= start && cursor < end ? cursor : -1} />;
         })}
       </div>
     </div>
   );
 }
+
+/** One row of the hex dump: 16 bytes in hex and ASCII. Memoised: only rows whose highlight or cursor changes re-render. */
+const HexRow = memo(function HexRow({ bytes, start, litFrom, litTo, cursor }: { bytes: Uint8Array; start: number; litFrom: number; litTo: number; cursor: number }) {
+  const row = Array.from(bytes.subarray(start, start + 16));
+  const lit = (at: number): boolean => at >= litFrom && at < litTo;
+  const byteProps = (at: number, attribute: 'data-offset' | 'data-ascii-offset') => ({
+    [attribute]: at,
+    className: `${lit(at) ? 'is-lit' : ''}${cursor === at ? ' is-cursor' : ''}`,
+    'data-lit': lit(at) || undefined,
+  });
+  return (
+    <div className="hex-row">
+      <span className="hex-offset" aria-hidden="true">{start.toString(16).padStart(4, '0')}</span>
+      <span className="hex-bytes" aria-hidden="true">
+        {row.map((b, i) => <span key={i} {...byteProps(start + i, 'data-offset')}>{hex2(b)}</span>)}
+      </span>
+      <span className="hex-ascii" aria-hidden="true">
+        {row.map((b, i) => <span key={i} {...byteProps(start + i, 'data-ascii-offset')}>{b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'}</span>)}
+      </span>
+    </div>
+  );
+});
 
 /** The TCB transfer diff: what moved, next to the freeze and the wire, and why it must match. */
 function TransferView({ run, index }: { run: LabRun; index: number }) {

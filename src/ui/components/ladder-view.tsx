@@ -29,15 +29,39 @@ export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
   const headerRef = useRef<SVGGElement>(null);
   const bodyRef = useRef<SVGGElement>(null);
 
+  // The scroll box's position and height, tracked from scroll events and a ResizeObserver so a step never
+  // has to read them back from the DOM (each read would force a synchronous layout of the whole page).
+  const view = useRef<{ top: number; height: number } | null>(null);
+  const measure = (box: HTMLDivElement): { top: number; height: number } => {
+    view.current ??= { top: box.scrollTop, height: box.clientHeight };
+    return view.current;
+  };
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box || typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(() => {
+      view.current = { top: box.scrollTop, height: box.clientHeight };
+    });
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, []);
+
   // Keep the current row in view when the step changes: scroll (without animation) only if it is outside the visible band.
+  // The scroll itself is applied after drawing (below), so the page is laid out once per step, not twice.
+  const pendingScroll = useRef<number | null>(null);
   useEffect(() => {
     const box = scrollRef.current;
     if (!box || model.currentRow === null) return;
+    const v = measure(box);
     const rowTop = layout.headerHeight + layout.rowY(model.currentRow) - layout.rowHeight / 2;
-    const visibleTop = box.scrollTop + layout.headerHeight;
-    const visibleBottom = box.scrollTop + box.clientHeight;
+    const visibleTop = v.top + layout.headerHeight;
+    const visibleBottom = v.top + v.height;
     if (rowTop < visibleTop || rowTop + layout.rowHeight > visibleBottom) {
-      box.scrollTop = Math.max(0, rowTop - box.clientHeight * 0.6);
+      // Where the browser will clamp it: the content is the header and body <svg>s (+1px header border).
+      const maxTop = Math.max(0, layout.headerHeight + 1 + layout.height - v.height);
+      const target = Math.max(0, rowTop - v.height * 0.6);
+      pendingScroll.current = target;
+      v.top = Math.min(target, maxTop);
     }
   }, [model.step, model.currentRow, layout]);
 
@@ -47,10 +71,30 @@ export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
     const body = bodyRef.current;
     if (headerRef.current) renderLadderHeader(headerRef.current, model, layout);
     if (!box || !body) return undefined;
-    const draw = (): void => renderLadder(body, model, layout, { onSelect }, ladderWindow(layout, box.scrollTop, box.clientHeight));
+    const draw = (): void => {
+      const v = measure(box);
+      renderLadder(body, model, layout, { onSelect }, ladderWindow(layout, v.top, v.height));
+    };
+    const onScroll = (): void => {
+      const v = measure(box);
+      const top = box.scrollTop;
+      if (top === v.top) return; // our own scroll to the current row: already drawn for it
+      v.top = top;
+      draw();
+    };
     draw();
-    box.addEventListener('scroll', draw, { passive: true });
-    return () => box.removeEventListener('scroll', draw);
+    if (pendingScroll.current !== null) {
+      box.scrollTop = pendingScroll.current;
+      pendingScroll.current = null;
+      const v = measure(box);
+      const actual = box.scrollTop; // laid out already by the assignment: cheap to read
+      if (actual !== v.top) {
+        v.top = actual;
+        draw();
+      }
+    }
+    box.addEventListener('scroll', onScroll, { passive: true });
+    return () => box.removeEventListener('scroll', onScroll);
   }, [model, layout, onSelect]);
 
   const current = model.arrows.find((a) => a.current);

@@ -24,6 +24,17 @@ function layer(parent: Parent, name: string): Parent {
   return parent.append('g').attr('class', name);
 }
 
+/**
+ * True when `node` was last drawn from the same signature; else records it.
+ * Links never change within a run and nodes only when the owner or focus does:
+ * skipping unchanged ones keeps a step cheap. The result is still a pure function of the model.
+ */
+function unchanged(node: Element, signature: string): boolean {
+  if (node.getAttribute('data-sig') === signature) return true;
+  node.setAttribute('data-sig', signature);
+  return false;
+}
+
 /** SVG path data of a link. */
 export function linkPath(g: LinkGeometry): string {
   switch (g.type) {
@@ -65,6 +76,9 @@ function renderLinks(parent: Parent, links: readonly TopologyLinkView[]): void {
       l.append('text').attr('class', 'link-label').attr('text-anchor', 'middle').attr('dy', '0.35em');
       l.append('title');
       return l;
+    })
+    .filter(function (d) {
+      return !unchanged(this, `${d.id} ${d.kind} ${d.a} ${d.b} ${linkPath(d.geometry)}`);
     });
   groups.attr('class', (d) => `link link-${d.kind}`).attr('data-link', (d) => d.id).attr('data-kind', (d) => d.kind);
   groups.select('path.link-path').attr('d', (d) => linkPath(d.geometry));
@@ -140,17 +154,8 @@ function renderNodes(parent: Parent, nodes: readonly TopologyNodeView[], owner: 
       n.append('title');
       return n;
     });
+  // Listeners read the latest handlers and datum, so they are (re)bound on every node; the rest only when it changed.
   groups
-    .attr('class', (d) => `node role-${d.role}${d.compact ? ' compact' : ''}${d.focus ? ' focus' : ''}`)
-    .attr('transform', (d) => `translate(${d.x},${d.y})`)
-    .attr('data-node', (d) => d.name)
-    .attr('data-role', (d) => d.role)
-    .attr('data-owner', (d) => (d.owner ? 'true' : null))
-    .attr('data-focus', (d) => (d.focus ? 'true' : null))
-    .attr('data-dvipa', (d) => d.dvipa)
-    .attr('tabindex', (d) => (d.selectIndex !== null ? 0 : null))
-    .attr('role', (d) => (d.selectIndex !== null ? 'button' : null))
-    .attr('aria-label', (d) => (d.selectIndex !== null ? `${nodeText(d, owner)}. Select to follow this client.` : nodeText(d, owner)))
     .on('click', (_event: MouseEvent, d) => {
       if (d.selectIndex !== null) handlers.onSelect(d.selectIndex);
     })
@@ -160,7 +165,22 @@ function renderNodes(parent: Parent, nodes: readonly TopologyNodeView[], owner: 
       event.stopPropagation();
       handlers.onSelect(d.selectIndex);
     });
-  groups
+  const ownerSig = owner ? `${owner.conn} ${owner.frozen}` : '-';
+  const changed = groups.filter(function (d) {
+    return !unchanged(this, [d.name, d.role, d.shape, d.x, d.y, d.compact, d.focus, d.owner, d.dvipa, d.selectIndex, d.caption, d.addresses.join(','), ownerSig].join(' '));
+  });
+  changed
+    .attr('class', (d) => `node role-${d.role}${d.compact ? ' compact' : ''}${d.focus ? ' focus' : ''}`)
+    .attr('transform', (d) => `translate(${d.x},${d.y})`)
+    .attr('data-node', (d) => d.name)
+    .attr('data-role', (d) => d.role)
+    .attr('data-owner', (d) => (d.owner ? 'true' : null))
+    .attr('data-focus', (d) => (d.focus ? 'true' : null))
+    .attr('data-dvipa', (d) => d.dvipa)
+    .attr('tabindex', (d) => (d.selectIndex !== null ? 0 : null))
+    .attr('role', (d) => (d.selectIndex !== null ? 'button' : null))
+    .attr('aria-label', (d) => (d.selectIndex !== null ? `${nodeText(d, owner)}. Select to follow this client.` : nodeText(d, owner)));
+  changed
     .select('rect.owner-ring')
     .attr('display', (d) => (d.owner ? null : 'none'))
     .attr('data-frozen', () => (owner?.frozen ? 'true' : null))
@@ -170,32 +190,32 @@ function renderNodes(parent: Parent, nodes: readonly TopologyNodeView[], owner: 
     .attr('height', NODE_H + 16)
     .attr('rx', 6);
   // The routing stack's double border: an outer outline 4 units out.
-  groups
+  changed
     .select('path.node-outer')
     .attr('display', (d) => (d.shape === 'double-rect' ? null : 'none'))
     .attr('d', `M${-NODE_W / 2 - 4},${-NODE_H / 2 - 4}h${NODE_W + 8}v${NODE_H + 8}h${-NODE_W - 8}Z`);
-  groups.select('path.node-shape').attr('d', shapePath);
-  groups
+  changed.select('path.node-shape').attr('d', shapePath);
+  changed
     .select('text.node-name')
     .attr('x', (d) => (d.role === 'client' ? -(d.compact ? 10 : 16) : 0))
     .attr('text-anchor', (d) => (d.role === 'client' ? 'end' : 'middle'))
     .attr('y', (d) => (d.role === 'client' && !d.compact ? -6 : 0))
     .text((d) => d.name);
-  groups
+  changed
     .select('text.node-caption')
     .attr('x', (d) => (d.role === 'client' ? -16 : 0))
     .attr('text-anchor', (d) => (d.role === 'client' ? 'end' : 'middle'))
     .attr('y', (d) => (d.role === 'client' ? 10 : isBox(d) ? NODE_H / 2 + 16 : 38))
     .text((d) => d.caption ?? '');
-  groups
+  changed
     .select('text.node-dvipa')
     .attr('y', NODE_H / 2 + 30)
     .text((d) => (d.dvipa ? `DVIPA ${d.dvipa}` : ''));
-  groups
+  changed
     .select('text.owner-badge')
     .attr('y', -NODE_H / 2 - 14)
     .text((d) => (d.owner ? (owner?.frozen ? '★ owner (frozen)' : '★ owner') : ''));
-  groups.select('title').text((d) => nodeText(d, owner));
+  changed.select('title').text((d) => nodeText(d, owner));
 }
 
 const PACKET_SHAPES: Readonly<Record<FlightView['shape'], string>> = {
