@@ -23,8 +23,8 @@ import { xstateTcpControl } from '../tcp-control';
 import { ObservedTcpLayer } from './observed-tcp-layer';
 import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
 import { XcfChannel } from './xcf-channel';
-import { simClock } from './sim-clock';
-import { transferMachine, TRANSFER_TIMEOUT_MS } from './transfer.machine';
+import { startTransfer } from './transfer-actor';
+import { TRANSFER_TIMEOUT_MS, type transferMachine } from './transfer.machine';
 import type { TcpProfile } from '../../sim/tcp/profile';
 import { output, onRtoExpired } from '../../sim/tcp/output';
 
@@ -94,7 +94,7 @@ export class RoutingStack {
     const xcfSocket = this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), o.xcf.get(host.name));
     this.xcfLink = new XcfChannel(host.name, xcfSocket, host.sim.scheduler, (s) => o.xcf.get(s), (m) => this.onXcf(m), (t) => this.note(t));
     host.ingressHook = (d) => this.ingress(d);
-    this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }), { clock: simClock(host.sim.scheduler) });
+    this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }));
     this.lifecycle.start();
   }
 
@@ -231,20 +231,12 @@ export class RoutingStack {
     for (const [id, old] of this.transfers) if (connKey(old.conn) === connKey(m.conn)) this.transfers.delete(id); // a retry replaces the refused attempt
     const t: Transfer = { id: m.transfer, conn: m.conn, targetApp: m.targetApp, appState: m.appState, connection, row, exported: null, actor: null };
     this.transfers.set(t.id, t);
-    const actor = createActor(
-      transferMachine.provide({
-        actions: {
-          freezeAndExport: () => this.freeze(t),
-          sendTransferMessage: () => this.sendTransferMessage(t, target),
-          commit: () => this.commit(t, target),
-          reportRejected: ({ context }) => this.rejected(t, target, context.reason),
-        },
-      }),
-      { input: { timeoutMs: this.o.transferTimeoutMs ?? TRANSFER_TIMEOUT_MS }, clock: simClock(this.host.sim.scheduler) },
-    );
-    t.actor = actor;
-    actor.start();
-    actor.send({ type: 'START' });
+    t.actor = startTransfer(this.host.sim.scheduler, this.o.transferTimeoutMs ?? TRANSFER_TIMEOUT_MS, {
+      freezeAndExport: () => this.freeze(t),
+      sendTransferMessage: () => this.sendTransferMessage(t, target),
+      commit: () => this.commit(t, target),
+      reportRejected: (reason) => this.rejected(t, target, reason),
+    });
   }
 
   private freeze(t: Transfer): void {

@@ -11,7 +11,7 @@ import { createActor, setup, type ActorRefFrom } from 'xstate';
 import type { Host, IpDelivery } from '../../sim/net/host';
 import { IpProtocol } from '../../sim/wire/types';
 import { connectionKey } from '../../sim/tcp/tcp-layer';
-import { transferMachine, TRANSFER_TIMEOUT_MS } from './transfer.machine';
+import { TRANSFER_TIMEOUT_MS, type transferMachine } from './transfer.machine';
 import { LOOPBACK } from '../../sim/net/network';
 import { UdpLayer, type UdpDatagram, type UdpSocket } from '../../sim/net/udp';
 import type { Connection, TcpSocketHandlers } from '../../sim/tcp/connection';
@@ -23,7 +23,7 @@ import { ObservedTcpLayer } from './observed-tcp-layer';
 import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
 import { XcfChannel } from './xcf-channel';
 import { connIdOf } from './routing-stack';
-import { simClock } from './sim-clock';
+import { startTransfer } from './transfer-actor';
 
 /** Lifecycle of a target stack: it serves transfers once joined to the sysplex. */
 export const targetStackMachine = setup({
@@ -84,7 +84,7 @@ export class TargetStack {
     const xcfSocket = this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), o.xcf.get(host.name));
     this.xcfLink = new XcfChannel(host.name, xcfSocket, host.sim.scheduler, (s) => o.xcf.get(s), (m) => this.onXcf(m), (t) => this.note(t));
     host.ingressHook = (d) => this.ingress(d);
-    this.lifecycle = createActor(targetStackMachine, { clock: simClock(host.sim.scheduler) });
+    this.lifecycle = createActor(targetStackMachine);
     this.lifecycle.start();
   }
 
@@ -159,49 +159,42 @@ export class TargetStack {
     const name = connName(m.conn);
     const trace = this.host.sim.trace;
     let exported: TcpRepairState | null = null;
-    const actor = createActor(
-      transferMachine.provide({
-        actions: {
-          freezeAndExport: () => {
-            this.moving.set(key, { held: [], to: null });
-            connection.cancelAllTimers();
-            exported = exportConnection(connection);
-            trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'export', reason: `frozen to move on to ${toStack}` });
-            this.traceTransfer(m.conn, 'freeze', toStack, `moving on: SND.NXT ${exported.sndMax}, RCV.NXT ${exported.rcvNxt}`, [10]);
-          },
-          sendTransferMessage: () => {
-            if (!exported) return;
-            this.xcfLink.send(toStack, { type: 'TRANSFER', transfer: m.transfer, fromStack: this.name, targetApp: m.targetApp, repair: exported, appState: m.appState });
-            this.traceTransfer(m.conn, 'message-sent', toStack, 'connection transfer message over XCF (second transfer)', [2, 10, 12]);
-          },
-          commit: () => {
-            detachConnection(this.tcp, connection, `moved on to ${toStack}`);
-            this.owned.delete(connection);
-            trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'release', reason: `moved on to ${toStack}` });
-            const entry = this.moving.get(key);
-            const held = entry?.held ?? [];
-            if (entry) entry.to = toStack;
-            for (const d of held) this.host.forwardVia(d, toXcf);
-            this.sendXcf(this.o.routingStack, { type: 'CONN_MOVED', conn: m.conn, from: this.name, to: toStack });
-            this.traceTransfer(m.conn, 'committed', toStack, `moved on; ${held.length} held segment(s) forwarded; ${this.o.routingStack} told to re-point its CRT`, [10]);
-            reply(true, 'accepted');
-          },
-          reportRejected: ({ context }) => {
-            const held = this.moving.get(key)?.held ?? [];
-            this.moving.delete(key);
-            reattachConnection(this.tcp, connection, exported?.state ?? 'ESTABLISHED');
-            trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'install', reason: 'move refused; kept' });
-            for (const d of held) this.host.deliverLocal(d);
-            this.traceTransfer(m.conn, 'rejected', toStack, context.reason, [14]);
-            reply(false, context.reason);
-          },
-        },
-      }),
-      { input: { timeoutMs: TRANSFER_TIMEOUT_MS }, clock: simClock(this.host.sim.scheduler) },
-    );
+    const actor = startTransfer(this.host.sim.scheduler, TRANSFER_TIMEOUT_MS, {
+      freezeAndExport: () => {
+        this.moving.set(key, { held: [], to: null });
+        connection.cancelAllTimers();
+        exported = exportConnection(connection);
+        trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'export', reason: `frozen to move on to ${toStack}` });
+        this.traceTransfer(m.conn, 'freeze', toStack, `moving on: SND.NXT ${exported.sndMax}, RCV.NXT ${exported.rcvNxt}`, [10]);
+      },
+      sendTransferMessage: () => {
+        if (!exported) return;
+        this.xcfLink.send(toStack, { type: 'TRANSFER', transfer: m.transfer, fromStack: this.name, targetApp: m.targetApp, repair: exported, appState: m.appState });
+        this.traceTransfer(m.conn, 'message-sent', toStack, 'connection transfer message over XCF (second transfer)', [2, 10, 12]);
+      },
+      commit: () => {
+        detachConnection(this.tcp, connection, `moved on to ${toStack}`);
+        this.owned.delete(connection);
+        trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'release', reason: `moved on to ${toStack}` });
+        const entry = this.moving.get(key);
+        const held = entry?.held ?? [];
+        if (entry) entry.to = toStack;
+        for (const d of held) this.host.forwardVia(d, toXcf);
+        this.sendXcf(this.o.routingStack, { type: 'CONN_MOVED', conn: m.conn, from: this.name, to: toStack });
+        this.traceTransfer(m.conn, 'committed', toStack, `moved on; ${held.length} held segment(s) forwarded; ${this.o.routingStack} told to re-point its CRT`, [10]);
+        reply(true, 'accepted');
+      },
+      reportRejected: (reason) => {
+        const held = this.moving.get(key)?.held ?? [];
+        this.moving.delete(key);
+        reattachConnection(this.tcp, connection, exported?.state ?? 'ESTABLISHED');
+        trace.record({ kind: 'tcb', node: this.name, conn: name, action: 'install', reason: 'move refused; kept' });
+        for (const d of held) this.host.deliverLocal(d);
+        this.traceTransfer(m.conn, 'rejected', toStack, reason, [14]);
+        reply(false, reason);
+      },
+    });
     this.outgoing.set(m.transfer, actor);
-    actor.start();
-    actor.send({ type: 'START' });
   }
 
   private onTransfer(m: Extract<ControlMessage, { type: 'TRANSFER' }>): void {

@@ -12,7 +12,6 @@ import { connName } from '../../../sim/sysplex/control-messages';
 import { parseHttpResponse } from '../../../sim/sysplex/dialogue/http';
 import { parseSmtpReply } from '../../../sim/sysplex/dialogue/smtp';
 import { utf8Decode } from '../../../sim/sysplex/dialogue/utf8';
-import { simClock } from '../sim-clock';
 import { sendIfActive } from './send-if-active';
 import { AppSocket } from './app-socket';
 import { clientMachine } from './client.machine';
@@ -70,7 +69,7 @@ export class ClientApp {
           closeSocket: () => this.connection?.close(),
         },
       }),
-      { input: { steps: this.o.requests.length, awaitGreeting: this.o.protocol === 'smtp' }, clock: simClock(this.sim.scheduler) },
+      { input: { steps: this.o.requests.length, awaitGreeting: this.o.protocol === 'smtp' } },
     );
     this.actor = actor;
     actor.start();

@@ -17,7 +17,6 @@ import { selectTargets, type Policy } from '../../../sim/sysplex/dialogue/policy
 import { STACK_CONTROL_PORT } from '../ports';
 import type { RoutingStack } from '../routing-stack';
 import { connIdOf } from '../routing-stack';
-import { simClock } from '../sim-clock';
 import { sendIfActive } from './send-if-active';
 import { AppSocket } from './app-socket';
 import type { ServerDialogue } from './dialogues';
@@ -88,8 +87,7 @@ export class RoutingApp {
           answerError: () => this.answerError(pc),
           closeSocket: () => connection.close(),
         },
-      }),
-      { clock: simClock(this.sim.scheduler) },
+      })
     );
     pc.actor = actor;
     connection.handlers = { onReadable: () => sendIfActive(actor, { type: 'BYTES' }), onPeerClosed: () => sendIfActive(actor, { type: 'PEER_CLOSED' }) };

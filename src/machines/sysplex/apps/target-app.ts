@@ -17,7 +17,6 @@ import { parseHttpRequest, requestPath } from '../../../sim/sysplex/dialogue/htt
 import { selectTargets, type Policy } from '../../../sim/sysplex/dialogue/policy';
 import { STACK_CONTROL_PORT } from '../ports';
 import { connIdOf } from '../routing-stack';
-import { simClock } from '../sim-clock';
 import { sendIfActive } from './send-if-active';
 import type { TargetStack } from '../target-stack';
 import { AppSocket } from './app-socket';
@@ -126,7 +125,7 @@ export class TargetApp {
           closeSocket: () => connection.close(),
         },
       }),
-      { input: { accept: true }, clock: simClock(this.sim.scheduler) },
+      { input: { accept: true } },
     );
     actor.start();
     actor.send({ type: 'INSTALLED' });
