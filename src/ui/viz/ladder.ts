@@ -6,6 +6,7 @@
  * with the same model to the same result. No transitions: rows appear as the
  * step advances, so there is nothing to animate, and reduced motion holds.
  */
+import { layer, unchanged, type Parent } from './layers';
 import { scaleLinear, scalePoint } from 'd3-scale';
 import { select, type BaseType, type Selection } from 'd3-selection';
 import { formatSimTime } from '../../sim/core/time';
@@ -71,26 +72,8 @@ const ROLE_TEXT: Readonly<Record<Lane['role'], string>> = {
   'target-app': 'target app',
 };
 
-type Parent = Selection<SVGGElement, unknown, null, undefined>;
-
-/** The child <g class="name"> of `parent`, created once. */
-function layer(parent: Parent, name: string): Selection<SVGGElement, unknown, null, undefined> {
-  const existing = parent.select<SVGGElement>(`:scope > g.${name}`);
-  if (!existing.empty()) return existing;
-  return parent.append('g').attr('class', name);
-}
-
-/**
- * True when `node` was last drawn from the same signature; else records it.
- * Steps append rows, so most elements are unchanged from one step to the next:
- * skipping them keeps a step cheap even with thousands of rows, and the
- * result is still a pure function of the model.
- */
-function unchanged(node: Element, signature: string): boolean {
-  if (node.getAttribute('data-sig') === signature) return true;
-  node.setAttribute('data-sig', signature);
-  return false;
-}
+// Steps append rows, so most elements are unchanged from one step to the next:
+// `unchanged` keeps a step cheap even with thousands of rows.
 
 /** The handlers of each rendered root, read by listeners bound once when an element enters. */
 const handlersOf = new WeakMap<Element, LadderHandlers>();

@@ -7,7 +7,8 @@
  * transform, so the stylesheet can glide them between steps — and does not
  * when the user prefers reduced motion (see viz.css).
  */
-import { select, type Selection } from 'd3-selection';
+import { layer, unchanged, type Parent } from './layers';
+import { select } from 'd3-selection';
 import { STACK_HALF_HEIGHT, STACK_HALF_WIDTH, type FlightView, type LinkGeometry, type OwnerView, type TopologyLinkView, type TopologyModel, type TopologyNodeView } from '../viewmodel/topology-model';
 
 /** What the renderer calls back. */
@@ -16,24 +17,8 @@ export interface TopologyHandlers {
   readonly onSelect: (eventIndex: number) => void;
 }
 
-type Parent = Selection<SVGGElement, unknown, null, undefined>;
-
-function layer(parent: Parent, name: string): Parent {
-  const existing = parent.select<SVGGElement>(`:scope > g.${name}`);
-  if (!existing.empty()) return existing;
-  return parent.append('g').attr('class', name);
-}
-
-/**
- * True when `node` was last drawn from the same signature; else records it.
- * Links never change within a run and nodes only when the owner or focus does:
- * skipping unchanged ones keeps a step cheap. The result is still a pure function of the model.
- */
-function unchanged(node: Element, signature: string): boolean {
-  if (node.getAttribute('data-sig') === signature) return true;
-  node.setAttribute('data-sig', signature);
-  return false;
-}
+// Links never change within a run and nodes only when the owner or focus does:
+// `unchanged` skips what did not.
 
 /** SVG path data of a link. */
 export function linkPath(g: LinkGeometry): string {
