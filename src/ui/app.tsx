@@ -3,6 +3,7 @@ import { lazy, memo, Suspense, useCallback, useDeferredValue, useMemo, useState 
 import { FaultMenu } from './components/fault-menu';
 import { InvariantChips } from './components/invariant-chips';
 import { LadderView } from './components/ladder-view';
+import { ModeBar } from './components/mode-bar';
 import { TopologyView } from './components/topology-view';
 import { ScenarioControls } from './components/scenario-controls';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
@@ -23,23 +24,27 @@ export function App() {
   const faults = useLabStore((s) => s.faults);
   const crash = useLabStore((s) => s.crash);
   const refusing = useLabStore((s) => s.refusing);
+  const mode = useLabStore((s) => s.mode);
   const forks = useMemo(() => ({ faults, crash, refusing }), [faults, crash, refusing]);
   const result = useLabRun(scenario, seed, forks);
   return (
-    <main className="lab">
+    <main className={`lab lab-${mode}`} data-mode={mode}>
       <header className="lab-header">
         <h1>Handoff Lab</h1>
-        <p className="lede">
-          Watch a live TCP connection move between the stacks of a sysplex that answers on one virtual IP address — and see why the
-          client never notices. Every picture below is drawn from a deterministic simulation with real packet bytes.
-        </p>
+        {mode === 'lab' && (
+          <p className="lede">
+            Watch a live TCP connection move between the stacks of a sysplex that answers on one virtual IP address — and see why the
+            client never notices. Every picture below is drawn from a deterministic simulation with real packet bytes.
+          </p>
+        )}
+        <ModeBar title={'error' in result ? scenario : result.run.title} />
       </header>
       {urlError && (
         <p role="alert" className="alert">
           {urlError}
         </p>
       )}
-      <ScenarioControls />
+      {mode === 'lab' && <ScenarioControls />}
       {'error' in result ? (
         <p role="alert" className="alert">
           This scenario could not run: {result.error}
@@ -49,6 +54,7 @@ export function App() {
       )}
       {!('error' in result) && <FaultMenu run={result.run} />}
       <ShortcutsDialog />
+      <Blank />
     </main>
   );
 }
@@ -106,7 +112,19 @@ function Views({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step:
   );
 }
 
+/** Presenter mode's blank screen: covers the page until `.` is pressed again. */
+function Blank() {
+  const blanked = useLabStore((s) => s.blanked);
+  if (!blanked) return null;
+  return (
+    <div className="blank" role="status">
+      Screen blanked — press . to return.
+    </div>
+  );
+}
+
 function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; state: import('./viewmodel/state-at').StateAt }) {
+  const mode = useLabStore((s) => s.mode);
   return (
     <>
       <section className="summary" aria-label="Run">
@@ -135,7 +153,7 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
         <ClaimsPanel run={run} step={step} />
       </div>
       <InspectorPanel run={run} step={step} />
-      <TraceDetails run={run} />
+      {mode === 'lab' && <TraceDetails run={run} />}
     </>
   );
 }

@@ -19,7 +19,9 @@ export function ShortcutsDialog() {
         <dt>Space</dt><dd>Play or pause</dd>
         <dt>← / →</dt><dd>Step back / forward one event</dd>
         <dt>Shift + ← / →</dt><dd>Previous / next transfer step</dd>
+        <dt>Page Down / Page Up</dt><dd>Step forward / back (a presentation clicker)</dd>
         <dt>Home / End</dt><dd>First / last step</dd>
+        <dt>.</dt><dd>Blank the screen, in presenter mode (again to return)</dd>
         <dt>?</dt><dd>This list</dd>
       </dl>
       <button type="button" onClick={() => setOpen(false)}>Close</button>

@@ -17,6 +17,7 @@ export function Timeline({ run }: { run: LabRun }) {
   const setPlaying = useLabStore((s) => s.setPlaying);
   const setSpeed = useLabStore((s) => s.setSpeed);
   const setShortcutsOpen = useLabStore((s) => s.setShortcutsOpen);
+  const toggleBlank = useLabStore((s) => s.toggleBlank);
   const last = run.events.length - 1;
   const scrubId = useId();
   const speedId = useId();
@@ -26,7 +27,7 @@ export function Timeline({ run }: { run: LabRun }) {
   const nextTransfer = (): number => transfers.find((i) => i > step) ?? last;
 
   usePlayback(playing, speed, last, setStep, setPlaying);
-  useKeyboard({ step, last, playing, setStep: (n) => setStep(clamp(n)), setPlaying, prevTransfer, nextTransfer, openShortcuts: () => setShortcutsOpen(true) });
+  useKeyboard({ step, last, playing, setStep: (n) => setStep(clamp(n)), setPlaying, prevTransfer, nextTransfer, openShortcuts: () => setShortcutsOpen(true), toggleBlank });
 
   const time = step >= 0 ? (run.events[step]?.time ?? 0) : 0;
   return (
@@ -90,9 +91,10 @@ interface Keys {
   prevTransfer: () => number;
   nextTransfer: () => number;
   openShortcuts: () => void;
+  toggleBlank: () => void;
 }
 
-/** Space, ←/→, Shift+←/→, Home/End, ? — ignored while typing in a field. */
+/** Space, ←/→, Shift+←/→, PageUp/PageDown, Home/End, `.`, ? — ignored while typing in a field. */
 function useKeyboard(k: Keys): void {
   const ref = useRef(k);
   useEffect(() => {
@@ -109,6 +111,9 @@ function useKeyboard(k: Keys): void {
       else if (e.key === 'ArrowLeft') c.setStep(e.shiftKey ? c.prevTransfer() : c.step - 1);
       else if (e.key === 'Home') c.setStep(-1);
       else if (e.key === 'End') c.setStep(c.last);
+      else if (e.key === 'PageDown') c.setStep(c.step + 1); // presentation clickers send PageUp/PageDown
+      else if (e.key === 'PageUp') c.setStep(c.step - 1);
+      else if (e.key === '.') c.toggleBlank(); // and `.` to blank the screen
       else if (e.key === '?') c.openShortcuts();
       else return;
       e.preventDefault();

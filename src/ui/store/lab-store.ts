@@ -14,8 +14,18 @@ export const DEFAULT_SCENARIO = 'http-transfer';
 /** The largest seed: seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 0xffff_ffff;
 
+/**
+ * How the page is laid out: the full lab; presenter mode (large type, high
+ * contrast, clicker keys, no editor); or embed mode (`?embed=1`: minimal chrome
+ * for an iframe).
+ */
+export type LabMode = 'lab' | 'presenter' | 'embed';
+
 /** What the user has chosen. */
 export interface LabState {
+  readonly mode: LabMode;
+  /** Presenter mode's blank screen (a clicker's `.` key), as in slide software. */
+  readonly blanked: boolean;
   readonly scenario: string;
   readonly seed: number;
   /** Index of the current step (trace entry); −1 before the first. */
@@ -33,6 +43,8 @@ export interface LabState {
   readonly crash: { readonly stack: string; readonly atUs: number } | null;
   /** Target apps made to refuse by clicking them. */
   readonly refusing: readonly string[];
+  readonly setMode: (mode: LabMode) => void;
+  readonly toggleBlank: () => void;
   readonly addFault: (fault: ScriptedFault) => void;
   readonly crashStack: (stack: string, atUs: number) => void;
   readonly makeRefuse: (app: string) => void;
@@ -47,6 +59,7 @@ export interface LabState {
 }
 
 interface FromUrl {
+  mode: LabMode;
   scenario: string;
   seed: number;
   step: number;
@@ -77,7 +90,14 @@ export function parseLabQuery(search: string): FromUrl {
     if (/^\d+$/.test(rawStep) && Number.isSafeInteger(n)) step = n;
     else errors.push(`The link's step "${rawStep.slice(0, 40)}" is not a step number; starting at the beginning.`);
   }
-  return { scenario, seed, step, urlError: errors.length > 0 ? errors.join(' ') : null };
+  return { mode: parseMode(params), scenario, seed, step, urlError: errors.length > 0 ? errors.join(' ') : null };
+}
+
+/** `?embed=1` wins over `?presenter=1`: an iframe has no room for presenter chrome. */
+function parseMode(params: URLSearchParams): LabMode {
+  if (params.get('embed') === '1') return 'embed';
+  if (params.get('presenter') === '1') return 'presenter';
+  return 'lab';
 }
 
 /** The lab's UI store. */
@@ -87,6 +107,9 @@ export const useLabStore = create<LabState>()((set) => ({
   speed: 8,
   selected: null,
   shortcutsOpen: false,
+  blanked: false,
+  setMode: (mode) => set({ mode, blanked: false }),
+  toggleBlank: () => set((s) => ({ blanked: s.mode === 'presenter' && !s.blanked })),
   faults: [],
   crash: null,
   refusing: [],
