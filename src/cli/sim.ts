@@ -1,7 +1,10 @@
 /**
  * `npm run sim -- <scenario> [--seed N] [--pcap FILE] [--pcap-dir DIR] [--trace FILE] [--json] [--list]`
  *
- * Runs a scenario headless: a built-in id or a path to a JSON scenario file.
+ * Runs a scenario headless: a built-in id, a path to a JSON scenario file, or
+ * a share link from the lab (a URL or fragment with `#v1.…`, or an older
+ * `?scenario=…` link); quote a link for the shell. `--seed` overrides the
+ * link's or file's seed.
  * Exit codes: 0 ok, 1 an expectation or invariant failed, 2 bad input (with a
  * one-line error on stderr).
  */
@@ -13,6 +16,7 @@ import { writePcap } from '../sim/wire/pcap';
 import { loadBuiltIn, loadScenarioText, parseSeed, type LoadResult } from '../scenarios/load';
 import { BUILT_IN_SCENARIOS } from '../scenarios/registry';
 import { summarize } from '../scenarios/summary';
+import { loadShare, looksLikeShareLink } from '../share';
 
 class BadInput extends Error {}
 
@@ -36,9 +40,11 @@ function parse(argv: string[]) {
   }
 }
 
-function load(target: string, seedArg: string | undefined): LoadResult {
+async function load(target: string, seedArg: string | undefined): Promise<LoadResult> {
   const seed = seedArg === undefined ? undefined : parseSeed(seedArg, '--seed');
   if (seed && !seed.ok) return seed;
+  // Before the file check: a link contains "/" too.
+  if (looksLikeShareLink(target)) return loadShare(target, seed?.seed);
   const looksLikeFile = target.endsWith('.json') || target.includes('/') || existsSync(target);
   if (!looksLikeFile) return loadBuiltIn(target, seed?.seed ?? 1);
   let text: string;
@@ -50,10 +56,10 @@ function load(target: string, seedArg: string | undefined): LoadResult {
   return loadScenarioText(text, seed?.seed);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
-    process.stdout.write('usage: npm run sim -- <scenario-id | file.json> [--seed N] [--pcap FILE] [--pcap-dir DIR] [--trace FILE] [--json] [--list]\n');
+    process.stdout.write('usage: npm run sim -- <scenario-id | file.json | share-link> [--seed N] [--pcap FILE] [--pcap-dir DIR] [--trace FILE] [--json] [--list]\n');
     return 0;
   }
   if (values.list) {
@@ -63,7 +69,7 @@ function main(argv: string[]): number {
   const target = positionals[0];
   if (!target) throw new BadInput('no scenario given (npm run sim -- --list shows the built-in ones)');
   if (positionals.length > 1) throw new BadInput(`unexpected argument '${positionals[1]}'`);
-  const loaded = load(target, values.seed);
+  const loaded = await load(target, values.seed);
   if (!loaded.ok) throw new BadInput(loaded.error);
   const { scenario, params, seed } = loaded.value;
   const run = scenario.run(params as never, seed);
@@ -72,7 +78,7 @@ function main(argv: string[]): number {
   if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else printHuman(summary);
   if (!summary.ok) {
-    process.stderr.write(`expectation failed; reproduce with: npm run sim -- ${target} --seed ${seed}\n`);
+    process.stderr.write(`expectation failed; reproduce with: npm run sim -- ${shellWord(target)} --seed ${seed}\n`);
     return 1;
   }
   return 0;
@@ -89,6 +95,11 @@ function writeOutputs(sim: Parameters<typeof capturePoints>[0] extends infer T ?
   if (values.trace) writeFileSync(values.trace, trace.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
 }
 
+/** The argument as the shell needs it: links hold `#`, `?` and `&`. */
+function shellWord(text: string): string {
+  return /^[\w./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 function printHuman(s: ReturnType<typeof summarize>): void {
   const lines = [`${s.scenario} seed=${s.seed} hash=${s.traceHash} events=${s.events} packets=${s.packets} simTime=${(s.simTimeUs / 1e6).toFixed(6)}s`];
   for (const c of s.connections) lines.push(`  ${c.role} ${c.name} ${c.finalState}${c.closeReason ? ` (${c.closeReason})` : ''} sent=${c.appBytesSent} received=${c.appBytesReceived} segments=${c.segmentsSent} retransmissions=${c.retransmissions}`);
@@ -97,7 +108,7 @@ function printHuman(s: ReturnType<typeof summarize>): void {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof BadInput) {
     process.stderr.write(`sim: ${e.message}\n`);
