@@ -4,6 +4,7 @@ import { FaultMenu } from './components/fault-menu';
 import { InvariantChips } from './components/invariant-chips';
 import { LadderView } from './components/ladder-view';
 import { ModeBar } from './components/mode-bar';
+import { Guide } from './components/guide/guide';
 import { TopologyView } from './components/topology-view';
 import { ScenarioControls } from './components/scenario-controls';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
@@ -44,6 +45,7 @@ export function App() {
           {urlError}
         </p>
       )}
+      {mode === 'lab' && <Guide run={'error' in result ? null : result.run} />}
       {mode === 'lab' && <ScenarioControls />}
       {'error' in result ? (
         <p role="alert" className="alert">
