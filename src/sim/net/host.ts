@@ -6,7 +6,8 @@
  */
 import type { Simulation } from '../core/simulation';
 import type { DropReason } from '../core/trace';
-import { decodeIpv4, encodeIpv4 } from '../wire/ipv4';
+import { internetChecksum } from '../wire/checksum';
+import { encodeIpv4, ipv4LengthProblem, readIpv4Header } from '../wire/ipv4';
 import { formatIpv4Address } from '../wire/ipv4-address';
 import type { Ipv4Header } from '../wire/types';
 import type { Interface } from './interface';
@@ -145,16 +146,16 @@ export class Host {
       return;
     }
     if (trace.on) trace.record({ kind: 'packet-deliver', node: this.name, iface: iface.name, packetId, sentAt });
-    const decoded = decodeIpv4(bytes);
-    if (!decoded.ok) {
-      this.drop(iface, packetId, 'malformed', decoded.error);
+    const problem = ipv4LengthProblem(bytes);
+    if (problem !== undefined) {
+      this.drop(iface, packetId, 'malformed', problem.error);
       return;
     }
-    if (!decoded.value.checksumOk) {
+    if (internetChecksum(bytes, 0, (bytes[0]! & 0x0f) * 4) !== 0) {
       this.drop(iface, packetId, 'bad-checksum', 'IPv4 header checksum');
       return;
     }
-    const delivery: IpDelivery = { header: decoded.value.header, payload: decoded.value.payload, packetId, iface, bytes };
+    const delivery = new ReceivedDatagram(readIpv4Header(bytes), packetId, iface, bytes);
     if (this.ingressHook?.(delivery)) return;
     if (this.owns(delivery.header.dst)) this.deliverLocal(delivery);
     else if (this.forwarding) this.forward(delivery, bytes);
@@ -199,6 +200,27 @@ export class Host {
     const body = { kind: 'packet-drop', node: this.name, iface: iface?.name ?? null, packetId, reason } as const;
     this.sim.trace.record(detail === undefined ? body : { ...body, detail });
     return false;
+  }
+}
+
+/**
+ * An arriving datagram as hooks and protocol handlers see it. The payload view
+ * is made on first use: TCP reads its segment straight from `bytes`, so most
+ * datagrams never need one.
+ */
+class ReceivedDatagram implements IpDelivery {
+  private payloadView: Uint8Array | null = null;
+
+  constructor(
+    readonly header: Ipv4Header,
+    readonly packetId: number,
+    readonly iface: Interface,
+    readonly bytes: Uint8Array,
+  ) {}
+
+  get payload(): Uint8Array {
+    this.payloadView ??= this.bytes.subarray(this.header.ihl * 4, this.header.totalLength);
+    return this.payloadView;
   }
 }
 

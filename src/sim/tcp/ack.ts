@@ -17,20 +17,19 @@ import type { Tcb } from './tcb';
 /** Process SEG.ACK and SEG.WND of an acceptable segment. */
 export function processAck(conn: Connection, seg: InboundSegment): void {
   const t = conn.tcb;
-  const h = seg.header;
   const board = t.scoreboard;
   if (t.sackOk && seg.sackBlocks.length > 0) board.add(seg.sackBlocks, t.sndUna, t.sndMax);
-  const window = h.window << t.sndWscale;
-  if (seqGt(h.ack, t.sndUna)) newlyAcked(conn, seg);
-  else if (h.ack === t.sndUna && isDuplicateAck(t, seg, window)) duplicateAck(conn);
-  if (shouldUpdateWindow(t, h.seq, h.ack)) {
+  const window = seg.window << t.sndWscale;
+  if (seqGt(seg.ack, t.sndUna)) newlyAcked(conn, seg);
+  else if (seg.ack === t.sndUna && isDuplicateAck(t, seg, window)) duplicateAck(conn);
+  if (shouldUpdateWindow(t, seg.seq, seg.ack)) {
     t.sndWnd = window;
-    t.sndWl1 = h.seq;
-    t.sndWl2 = h.ack;
+    t.sndWl1 = seg.seq;
+    t.sndWl2 = seg.ack;
     if (window > t.maxSndWnd) t.maxSndWnd = window;
   }
   // A rejected zero-window probe: take the probe byte back so the next probe resends it.
-  if (t.persisting && t.sndWnd === 0 && h.ack === t.sndUna) {
+  if (t.persisting && t.sndWnd === 0 && seg.ack === t.sndUna) {
     t.sndNxt = t.sndUna;
     t.sndMax = t.sndUna;
   }
@@ -47,7 +46,7 @@ function isDuplicateAck(t: Tcb, seg: InboundSegment, window: number): boolean {
 
 function newlyAcked(conn: Connection, seg: InboundSegment): void {
   const t = conn.tcb;
-  const ack = seg.header.ack;
+  const ack = seg.ack;
   const acked = seqDiff(ack, t.sndUna);
   dropAckedBytes(t, ack);
   t.sndUna = ack;
@@ -81,11 +80,11 @@ function dropAckedBytes(t: Tcb, ack: number): void {
 /** One RTT sample per window: from the timed segment (exact), else from the timestamp echo (RFC 7323 §4). */
 function rttSample(conn: Connection, seg: InboundSegment): void {
   const t = conn.tcb;
-  if (t.rttProbe && seqGt(seg.header.ack, t.rttProbe.seq)) {
+  if (t.rttProbe && seqGt(seg.ack, t.rttProbe.seq)) {
     conn.sampleRtt(conn.now - t.rttProbe.sentAt);
     t.rttProbe = null;
-  } else if (!t.rttProbe && t.tsOk && seg.timestamps && seg.timestamps.tsEcr !== 0) {
-    conn.sampleRtt(Math.max(0, seqDiff(tsNow(conn), seg.timestamps.tsEcr)) * 1000);
+  } else if (!t.rttProbe && t.tsOk && seg.timestamped && seg.tsEcr !== 0) {
+    conn.sampleRtt(Math.max(0, seqDiff(tsNow(conn), seg.tsEcr)) * 1000);
   }
 }
 

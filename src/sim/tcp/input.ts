@@ -31,15 +31,15 @@ export function segmentArrives(conn: Connection, seg: InboundSegment): void {
 
 /** Agree on options from the peer's SYN (RFC 9293 §3.7.1, RFC 7323 §2.2, RFC 2018 §2). */
 function negotiate(t: Tcb, seg: InboundSegment): void {
-  t.irs = seg.header.seq;
-  t.rcvNxt = seqAdd(seg.header.seq, 1);
+  t.irs = seg.seq;
+  t.rcvNxt = seqAdd(seg.seq, 1);
   t.peerMss = seg.mss ?? 536;
   const wsAgreed = t.offeredWscale > 0 || t.options.windowScaling ? seg.wscale !== null && t.options.windowScaling : false;
   t.sndWscale = wsAgreed ? (seg.wscale ?? 0) : 0;
   t.rcvWscale = wsAgreed ? t.offeredWscale : 0;
   t.sackOk = t.options.sack && seg.sackPermitted;
-  t.tsOk = t.options.timestamps && seg.timestamps !== null;
-  if (seg.timestamps) t.tsRecent = seg.timestamps.tsVal;
+  t.tsOk = t.options.timestamps && seg.timestamped;
+  if (seg.timestamped) t.tsRecent = seg.tsVal;
   t.rcvAdvEdge = seqAdd(t.rcvNxt, synWindow(t, false)); // the window our SYN offered (a SYN-ACK resets it)
   t.sendMss = Math.min(t.peerMss, t.options.mss) - (t.tsOk ? 12 : 0);
   t.cc.cwnd = t.profile.initialWindowSegments * t.sendMss;
@@ -50,9 +50,9 @@ function onListen(conn: Connection, seg: InboundSegment): void {
   if (!has(seg, TcpFlag.SYN) || has(seg, TcpFlag.RST) || has(seg, TcpFlag.ACK)) return;
   const t = conn.tcb;
   negotiate(t, seg);
-  t.sndWnd = seg.header.window; // windows in SYNs are never scaled (RFC 7323 §2.2)
+  t.sndWnd = seg.window; // windows in SYNs are never scaled (RFC 7323 §2.2)
   t.maxSndWnd = t.sndWnd;
-  t.sndWl1 = seg.header.seq;
+  t.sndWl1 = seg.seq;
   t.sndWl2 = 0;
   conn.control('RCV_SYN');
 }
@@ -60,10 +60,9 @@ function onListen(conn: Connection, seg: InboundSegment): void {
 /** SYN-SENT (§3.10.7.3). */
 function onSynSent(conn: Connection, seg: InboundSegment): void {
   const t = conn.tcb;
-  const h = seg.header;
   const ackSet = has(seg, TcpFlag.ACK);
   // First: the ACK bit. An ACK outside (ISS, SND.NXT] gets a RST unless it is one.
-  if (ackSet && (seqLe(h.ack, t.iss) || seqGt(h.ack, t.sndMax))) {
+  if (ackSet && (seqLe(seg.ack, t.iss) || seqGt(seg.ack, t.sndMax))) {
     if (!has(seg, TcpFlag.RST)) conn.host.resetReply(seg);
     return dropped(conn, seg, 'ACK outside (ISS, SND.NXT] in SYN-SENT');
   }
@@ -77,11 +76,11 @@ function onSynSent(conn: Connection, seg: InboundSegment): void {
   // Fourth: SYN.
   negotiate(t, seg);
   if (ackSet) {
-    t.sndUna = h.ack;
-    t.sndWnd = h.window;
+    t.sndUna = seg.ack;
+    t.sndWnd = seg.window;
     t.maxSndWnd = t.sndWnd;
-    t.sndWl1 = h.seq;
-    t.sndWl2 = h.ack;
+    t.sndWl1 = seg.seq;
+    t.sndWl2 = seg.ack;
     conn.cancelTimer('rto');
     takeHandshakeSample(conn, seg);
     t.quickAcks = t.profile.quickAckSegments;
@@ -90,9 +89,9 @@ function onSynSent(conn: Connection, seg: InboundSegment): void {
     return;
   }
   // Simultaneous open: both sides sent SYN; answer SYN,ACK with our ISS (§3.10.7.3).
-  t.sndWnd = h.window;
+  t.sndWnd = seg.window;
   t.maxSndWnd = t.sndWnd;
-  t.sndWl1 = h.seq;
+  t.sndWl1 = seg.seq;
   conn.control('RCV_SYN');
 }
 
@@ -114,23 +113,22 @@ function takeHandshakeSample(conn: Connection, seg: InboundSegment): void {
 function onSynchronized(conn: Connection, arrived: InboundSegment): void {
   const t = conn.tcb;
   const seg = withoutSimultaneousSyn(t, arrived);
-  const h = seg.header;
   const rst = has(seg, TcpFlag.RST);
   // PAWS (RFC 7323 §5.3): an old timestamp marks a stale duplicate; ACK it and drop.
-  if (seg.timestamps && failsPaws(t, seg.timestamps.tsVal) && !rst) {
+  if (seg.timestamped && failsPaws(t, seg.tsVal) && !rst) {
     sendAck(conn);
     return dropped(conn, seg, 'PAWS: TSval older than TS.Recent');
   }
   // First: the sequence number.
-  if (!isAcceptable(t, h.seq, segmentLength(seg))) {
-    if (t.state === 'SYN-RECEIVED' && has(seg, TcpFlag.SYN) && h.seq === t.irs) return sendSyn(conn, true); // our SYN-ACK was lost
+  if (!isAcceptable(t, seg.seq, segmentLength(seg))) {
+    if (t.state === 'SYN-RECEIVED' && has(seg, TcpFlag.SYN) && seg.seq === t.irs) return sendSyn(conn, true); // our SYN-ACK was lost
     if (!rst) sendAck(conn); // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
     if (t.state === 'TIME-WAIT' && has(seg, TcpFlag.FIN)) restartTimeWait(conn); // a retransmitted FIN
     return dropped(conn, seg, 'not acceptable: outside the receive window');
   }
   // Second: RST (RFC 5961 §3.2): exact match resets, in-window gets a challenge ACK.
   if (rst) {
-    if (h.seq === t.rcvNxt) conn.control(t.state === 'SYN-RECEIVED' && t.passiveOpen ? 'RCV_RST_PASSIVE' : 'RCV_RST');
+    if (seg.seq === t.rcvNxt) conn.control(t.state === 'SYN-RECEIVED' && t.passiveOpen ? 'RCV_RST_PASSIVE' : 'RCV_RST');
     else challengeAck(conn, 'RST in window but not at RCV.NXT');
     return;
   }
@@ -139,11 +137,11 @@ function onSynchronized(conn: Connection, arrived: InboundSegment): void {
   // Fifth: the ACK field.
   if (!has(seg, TcpFlag.ACK)) return dropped(conn, seg, 'no ACK bit');
   if (t.state === 'SYN-RECEIVED' && !ackOfSyn(conn, seg)) return;
-  if (seqGt(h.ack, t.sndMax)) {
+  if (seqGt(seg.ack, t.sndMax)) {
     sendAck(conn);
     return dropped(conn, seg, 'acknowledges data not yet sent');
   }
-  if (seg.timestamps && shouldRecordTimestamp(t, h.seq, seg.timestamps.tsVal)) t.tsRecent = seg.timestamps.tsVal;
+  if (seg.timestamped && shouldRecordTimestamp(t, seg.seq, seg.tsVal)) t.tsRecent = seg.tsVal;
   processAck(conn, seg);
   const finInOrder = has(seg, TcpFlag.FIN) && fitsInOrder(t, seg);
   if (afterAck(conn, finInOrder) === 'gone') return;
@@ -166,24 +164,22 @@ function onSynchronized(conn: Connection, arrived: InboundSegment): void {
  * (tcp_validate_incoming) lets exactly this segment pass too.
  */
 function withoutSimultaneousSyn(t: Tcb, seg: InboundSegment): InboundSegment {
-  const h = seg.header;
-  const peerSynAck = t.state === 'SYN-RECEIVED' && !t.passiveOpen && has(seg, TcpFlag.SYN) && has(seg, TcpFlag.ACK) && h.seq === t.irs;
-  return peerSynAck ? { ...seg, header: { ...h, seq: seqAdd(h.seq, 1), flags: h.flags & ~TcpFlag.SYN } } : seg;
+  const peerSynAck = t.state === 'SYN-RECEIVED' && !t.passiveOpen && has(seg, TcpFlag.SYN) && has(seg, TcpFlag.ACK) && seg.seq === t.irs;
+  return peerSynAck ? { ...seg, seq: seqAdd(seg.seq, 1), flags: seg.flags & ~TcpFlag.SYN } : seg;
 }
 
 /** SYN-RECEIVED, fifth step: an ACK of our SYN moves to ESTABLISHED; any other ACK gets a RST. */
 function ackOfSyn(conn: Connection, seg: InboundSegment): boolean {
   const t = conn.tcb;
-  const h = seg.header;
-  if (!(seqLt(t.sndUna, h.ack) && seqLe(h.ack, t.sndMax))) {
+  if (!(seqLt(t.sndUna, seg.ack) && seqLe(seg.ack, t.sndMax))) {
     conn.host.resetReply(seg); // <SEQ=SEG.ACK><CTL=RST>
     dropped(conn, seg, 'ACK does not cover our SYN');
     return false;
   }
-  t.sndWnd = h.window << t.sndWscale;
+  t.sndWnd = seg.window << t.sndWscale;
   t.maxSndWnd = Math.max(t.maxSndWnd, t.sndWnd);
-  t.sndWl1 = h.seq;
-  t.sndWl2 = h.ack;
+  t.sndWl1 = seg.seq;
+  t.sndWl2 = seg.ack;
   takeHandshakeSample(conn, seg);
   t.sndUna = seqAdd(t.iss, 1);
   conn.cancelTimer('rto');
@@ -217,8 +213,8 @@ function afterAck(conn: Connection, finInOrder: boolean): 'gone' | 'continue' {
 
 /** True when the segment's text ends exactly where a FIN would be in order. */
 function fitsInOrder(t: Tcb, seg: InboundSegment): boolean {
-  const end = seqAdd(seg.header.seq, seg.payload.length);
-  return seqLe(seg.header.seq, t.rcvNxt) && seqLe(t.rcvNxt, end) && seqLe(seqDiff(end, t.rcvNxt), offeredWindow(t));
+  const end = seqAdd(seg.seq, seg.payload.length);
+  return seqLe(seg.seq, t.rcvNxt) && seqLe(t.rcvNxt, end) && seqLe(seqDiff(end, t.rcvNxt), offeredWindow(t));
 }
 
 /** Eighth step: the peer's FIN is in order (RFC 9293 §3.10.7.4). */

@@ -15,7 +15,7 @@ import type { Tcb } from './tcb';
 /** Take the segment's text; returns true when the peer's FIN is now in order. */
 export function receiveText(conn: Connection, seg: InboundSegment): boolean {
   const t = conn.tcb;
-  let seq = seg.header.seq;
+  let seq = seg.seq;
   let data = seg.payload;
   let fin = has(seg, TcpFlag.FIN);
   // Trim what we already have (before RCV.NXT) and what lies beyond the window.

@@ -10,7 +10,7 @@ import { decodeTcp, encodeTcp, encodeTcpInIpv4, type TcpInput } from '../wire/tc
 import { IpProtocol, TcpFlag } from '../wire/types';
 import { Connection, type ConnectionHost, type TcpSocketHandlers } from './connection';
 import type { TcpControl } from './control';
-import { has, inboundSegment, segmentLength, type InboundSegment } from './inbound';
+import { has, readInboundSegment, segmentLength, tcpChecksumOk, type InboundSegment } from './inbound';
 import { segmentArrives } from './input';
 import type { TcpProfile } from './profile';
 import { seqAdd } from './seq';
@@ -151,34 +151,34 @@ export class TcpLayer implements ConnectionHost {
   /** ConnectionHost: RST for a segment with no (valid) connection (RFC 9293 §3.10.7.1). */
   resetReply(seg: InboundSegment): void {
     if (has(seg, TcpFlag.RST)) return;
-    const h = seg.header;
     const fields = has(seg, TcpFlag.ACK)
-      ? { seq: h.ack, ack: 0, flags: TcpFlag.RST } // <SEQ=SEG.ACK><CTL=RST>
-      : { seq: 0, ack: seqAdd(h.seq, segmentLength(seg)), flags: TcpFlag.RST | TcpFlag.ACK }; // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
-    const bytes = encodeTcp({ srcPort: h.dstPort, dstPort: h.srcPort, window: 0, ...fields }, new Uint8Array(0), seg.dst, seg.src);
+      ? { seq: seg.ack, ack: 0, flags: TcpFlag.RST } // <SEQ=SEG.ACK><CTL=RST>
+      : { seq: 0, ack: seqAdd(seg.seq, segmentLength(seg)), flags: TcpFlag.RST | TcpFlag.ACK }; // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+    const bytes = encodeTcp({ srcPort: seg.dstPort, dstPort: seg.srcPort, window: 0, ...fields }, new Uint8Array(0), seg.dst, seg.src);
     const id = this.host.send({ dst: seg.src, src: seg.dst, protocol: IpProtocol.TCP, payload: bytes });
-    this.sim.trace.record({ kind: 'tcp', node: this.hostName, conn: `port ${h.dstPort}`, what: 'rst-sent', ...(id === null ? {} : { packetId: id }), detail: `reply to segment #${seg.packetId}` });
+    this.sim.trace.record({ kind: 'tcp', node: this.hostName, conn: `port ${seg.dstPort}`, what: 'rst-sent', ...(id === null ? {} : { packetId: id }), detail: `reply to segment #${seg.packetId}` });
   }
 
-  /** Demultiplex one arriving datagram. */
+  /** Demultiplex one arriving datagram; the segment is read from the datagram's bytes in place. */
   receive(d: IpDelivery): void {
-    const decoded = decodeTcp(d.payload, d.header.src, d.header.dst);
-    if (!decoded.ok) return void this.host.drop(d.iface, d.packetId, 'malformed', decoded.error);
-    if (!decoded.value.checksumOk) return void this.host.drop(d.iface, d.packetId, 'bad-checksum', 'TCP checksum');
-    const seg = inboundSegment(decoded.value.header, decoded.value.payload, d.packetId, d.header.src, d.header.dst);
+    const { bytes, header } = d;
+    const start = header.ihl * 4;
+    const end = header.totalLength;
+    const seg = readInboundSegment(bytes, start, end, header.src, header.dst, d.packetId);
+    if (seg === null) return void this.host.drop(d.iface, d.packetId, 'malformed', malformedReason(d));
+    if (!tcpChecksumOk(bytes, start, end, header.src, header.dst)) return void this.host.drop(d.iface, d.packetId, 'bad-checksum', 'TCP checksum');
     this.deliver(seg);
   }
 
   /** Hand a decoded segment to its connection, a listener, or the closed-port rule. */
   deliver(seg: InboundSegment): void {
-    const h = seg.header;
-    const existing = this.table.find(seg.dst, h.dstPort, seg.src, h.srcPort);
+    const existing = this.table.find(seg.dst, seg.dstPort, seg.src, seg.srcPort);
     if (existing) {
       segmentArrives(existing, seg);
       existing.flush();
       return;
     }
-    const listening = this.listeners.get(listenKey(seg.dst, h.dstPort)) ?? this.listeners.get(listenKey(0, h.dstPort));
+    const listening = this.listeners.get(listenKey(seg.dst, seg.dstPort)) ?? this.listeners.get(listenKey(0, seg.dstPort));
     if (!listening) return this.resetReply(seg);
     if (has(seg, TcpFlag.RST)) return; // LISTEN: ignore RST (§3.10.7.2)
     if (has(seg, TcpFlag.ACK)) return this.resetReply(seg); // LISTEN: ACK gets <SEQ=SEG.ACK><CTL=RST>
@@ -191,7 +191,7 @@ export class TcpLayer implements ConnectionHost {
    * listener's machine snapshot (LISTEN) and takes the SYN from there.
    */
   private spawn(seg: InboundSegment, options: TcpSocketOptions, onAccept: (c: Connection) => void): void {
-    const tuple = { localAddress: seg.dst, localPort: seg.header.dstPort, remoteAddress: seg.src, remotePort: seg.header.srcPort };
+    const tuple = { localAddress: seg.dst, localPort: seg.dstPort, remoteAddress: seg.src, remotePort: seg.srcPort };
     const child = this.newConnection(tuple, options, true);
     child.tcb.state = 'LISTEN';
     // A method, not an arrow property: a named arrow made per connection costs a name fix-up under keepNames builds.
@@ -240,6 +240,13 @@ export class TcpLayer implements ConnectionHost {
     this.connections.clear();
     this.listeners.clear();
   }
+}
+
+/** Why decodeTcp rejects a segment readInboundSegment could not read: the error the trace shows. */
+function malformedReason(d: IpDelivery): string {
+  const decoded = decodeTcp(d.payload, d.header.src, d.header.dst);
+  if (decoded.ok) throw new Error(`readInboundSegment rejected segment #${d.packetId}, which decodeTcp accepts`);
+  return decoded.error;
 }
 
 const FNV_PRIME = 0x01000193;

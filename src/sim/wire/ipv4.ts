@@ -122,7 +122,7 @@ export function encodeIpv4(fields: Ipv4Input, payload: Uint8Array): Uint8Array {
 }
 
 /** Checks the length fields; returns an error message/offset or undefined when the datagram is well-formed. */
-function checkIpv4Lengths(bytes: Uint8Array): DecodeFailure | undefined {
+export function ipv4LengthProblem(bytes: Uint8Array): DecodeFailure | undefined {
   if (bytes.length < MIN_HEADER) return fail(`IPv4 header needs 20 bytes but only ${String(bytes.length)} were received`, bytes.length);
   const version = bytes[0]! >>> 4;
   if (version !== 4) return fail(`IPv4 version ${String(version)} is not 4 (byte 0)`, 0);
@@ -141,18 +141,19 @@ function checkIpv4Lengths(bytes: Uint8Array): DecodeFailure | undefined {
   return undefined;
 }
 
-/** Decodes a datagram without throwing; bytes past the total length (link padding) are ignored. */
-export function decodeIpv4(bytes: Uint8Array): DecodeResult<DecodedIpv4> {
-  const problem = checkIpv4Lengths(bytes);
-  if (problem !== undefined) return problem;
+/**
+ * The header fields of a datagram that passed ipv4LengthProblem. Options are a
+ * view into `bytes`; a header without options shares one empty array, which
+ * saves a typed-array view per datagram (most datagrams carry none).
+ */
+export function readIpv4Header(bytes: Uint8Array): Ipv4Header {
   const headerLength = (bytes[0]! & 0x0f) * 4;
-  const totalLength = readU16(bytes, 2);
   const fragment = readU16(bytes, 6);
-  const header: Ipv4Header = {
+  return {
     ihl: headerLength >>> 2,
     dscp: bytes[1]! >>> 2,
     ecn: bytes[1]! & 0x03,
-    totalLength,
+    totalLength: readU16(bytes, 2),
     identification: readU16(bytes, 4),
     dontFragment: (fragment & FLAG_DF) !== 0,
     moreFragments: (fragment & FLAG_MF) !== 0,
@@ -162,9 +163,17 @@ export function decodeIpv4(bytes: Uint8Array): DecodeResult<DecodedIpv4> {
     checksum: readU16(bytes, 10),
     src: readU32(bytes, 12),
     dst: readU32(bytes, 16),
-    options: bytes.subarray(MIN_HEADER, headerLength),
+    options: headerLength === MIN_HEADER ? NO_OPTIONS : bytes.subarray(MIN_HEADER, headerLength),
   };
-  const payload = bytes.subarray(headerLength, totalLength);
+}
+
+/** Decodes a datagram without throwing; bytes past the total length (link padding) are ignored. */
+export function decodeIpv4(bytes: Uint8Array): DecodeResult<DecodedIpv4> {
+  const problem = ipv4LengthProblem(bytes);
+  if (problem !== undefined) return problem;
+  const header = readIpv4Header(bytes);
+  const headerLength = header.ihl * 4;
+  const payload = bytes.subarray(headerLength, header.totalLength);
   return { ok: true, value: { header, payload, checksumOk: internetChecksum(bytes, 0, headerLength) === 0 } };
 }
 

@@ -6,7 +6,7 @@
 import { allocBytes, assertUint, decodeFailure as fail, readU16, readU32, writeU16, writeU32, type DecodeFailure } from './bytes';
 import { internetChecksum, pseudoHeaderSum } from './checksum';
 import { ipv4HeaderLength, writeIpv4Header, type Ipv4Input } from './ipv4';
-import { IpProtocol, TcpFlag } from './types';
+import { IpProtocol, TcpFlag, TcpOptionKind } from './types';
 import type { DecodeResult, TcpHeader, TcpOption } from './types';
 
 /** Fields to encode; a decoded TcpHeader is a valid input. */
@@ -33,13 +33,6 @@ export interface DecodedTcp {
 
 const MIN_HEADER = 20;
 const MAX_OPTIONS = 40;
-const KIND_EOL = 0;
-const KIND_NOP = 1;
-const KIND_MSS = 2;
-const KIND_WSCALE = 3;
-const KIND_SACK_PERMITTED = 4;
-const KIND_SACK = 5;
-const KIND_TIMESTAMPS = 8;
 const KNOWN_KINDS: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 5, 8]);
 const EOL_OPTION: TcpOption = Object.freeze({ kind: 'eol' });
 const NOP_OPTION: TcpOption = Object.freeze({ kind: 'nop' });
@@ -82,7 +75,7 @@ function optionsLength(options: readonly TcpOption[]): number {
 
 /** Writes the SACK option at `at` and returns the offset after it. */
 function writeSack(out: Uint8Array, at: number, blocks: readonly (readonly [number, number])[]): number {
-  out[at] = KIND_SACK;
+  out[at] = TcpOptionKind.SACK;
   out[at + 1] = 2 + 8 * blocks.length;
   let i = at + 2;
   for (const [left, right] of blocks) {
@@ -101,22 +94,22 @@ function writeOption(out: Uint8Array, at: number, option: TcpOption): number {
     case 'eol':
       return at + 1;
     case 'nop':
-      out[at] = KIND_NOP;
+      out[at] = TcpOptionKind.NOP;
       return at + 1;
     case 'mss':
       assertUint('TCP MSS', option.mss, 0xffff);
-      out[at] = KIND_MSS;
+      out[at] = TcpOptionKind.MSS;
       out[at + 1] = 4;
       writeU16(out, at + 2, option.mss);
       return at + 4;
     case 'wscale':
       assertUint('TCP window scale shift', option.shift, 0xff);
-      out[at] = KIND_WSCALE;
+      out[at] = TcpOptionKind.WSCALE;
       out[at + 1] = 3;
       out[at + 2] = option.shift;
       return at + 3;
     case 'sack-permitted':
-      out[at] = KIND_SACK_PERMITTED;
+      out[at] = TcpOptionKind.SACK_PERMITTED;
       out[at + 1] = 2;
       return at + 2;
     case 'sack':
@@ -124,7 +117,7 @@ function writeOption(out: Uint8Array, at: number, option: TcpOption): number {
     case 'timestamps':
       assertUint('TCP TSval', option.tsVal, 0xffffffff);
       assertUint('TCP TSecr', option.tsEcr, 0xffffffff);
-      out[at] = KIND_TIMESTAMPS;
+      out[at] = TcpOptionKind.TIMESTAMPS;
       out[at + 1] = 10;
       writeU32(out, at + 2, option.tsVal);
       writeU32(out, at + 6, option.tsEcr);
@@ -256,18 +249,18 @@ function parseSack(bytes: Uint8Array, at: number, length: number): TcpOption | D
 /** Decodes one option of kind ≥ 2 whose `length` bytes at `at` lie inside the header. */
 function parseOption(bytes: Uint8Array, at: number, kind: number, length: number): TcpOption | DecodeFailure {
   switch (kind) {
-    case KIND_MSS:
+    case TcpOptionKind.MSS:
       if (length !== 4) return wrongLength('MSS', at, length, '4');
       return { kind: 'mss', mss: readU16(bytes, at + 2) };
-    case KIND_WSCALE:
+    case TcpOptionKind.WSCALE:
       if (length !== 3) return wrongLength('window scale', at, length, '3');
       return { kind: 'wscale', shift: bytes[at + 2]! };
-    case KIND_SACK_PERMITTED:
+    case TcpOptionKind.SACK_PERMITTED:
       if (length !== 2) return wrongLength('SACK-permitted', at, length, '2');
       return SACK_PERMITTED_OPTION;
-    case KIND_SACK:
+    case TcpOptionKind.SACK:
       return parseSack(bytes, at, length);
-    case KIND_TIMESTAMPS:
+    case TcpOptionKind.TIMESTAMPS:
       if (length !== 10) return wrongLength('timestamps', at, length, '10');
       return { kind: 'timestamps', tsVal: readU32(bytes, at + 2), tsEcr: readU32(bytes, at + 6) };
     default:
@@ -296,11 +289,11 @@ function parseOptions(bytes: Uint8Array, start: number, end: number): DecodeResu
   let at = start;
   while (at < end) {
     const kind = bytes[at]!;
-    if (kind === KIND_EOL) {
+    if (kind === TcpOptionKind.EOL) {
       options.push(EOL_OPTION);
       break;
     }
-    if (kind === KIND_NOP) {
+    if (kind === TcpOptionKind.NOP) {
       options.push(NOP_OPTION);
       at++;
       continue;

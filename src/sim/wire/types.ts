@@ -46,6 +46,9 @@ export const TcpFlag = {
   CWR: 0x80,
 } as const;
 
+/** TCP option kind numbers (RFC 9293 §3.2, RFC 7323 §2.2 and §3.2, RFC 2018 §2–3). */
+export const TcpOptionKind = { EOL: 0, NOP: 1, MSS: 2, WSCALE: 3, SACK_PERMITTED: 4, SACK: 5, TIMESTAMPS: 8 } as const;
+
 /** One TCP option (RFC 9293 §3.1, RFC 7323, RFC 2018), in the order it appears on the wire. */
 export type TcpOption =
   | { readonly kind: 'eol' }
