@@ -9,6 +9,7 @@ import { parsePolicy, PolicySchema, type Policy } from '../sim/sysplex/dialogue/
 import { LinkSchema } from './params';
 import { ScriptedFaultsSchema } from './scripted-faults';
 
+const timeUs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000_000));
 const name = v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/, 'must be 1–16 letters, digits, "_" or "-", starting with a letter'));
 
 /** One target app instance. */
@@ -21,7 +22,58 @@ export const TargetSchema = v.strictObject({
   stopsAtUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000_000))),
   /** HTTP path prefixes it serves; a later request for another path moves the connection on (claim 10). */
   serves: v.optional(v.pipe(v.array(v.pipe(v.string(), v.startsWith('/'), v.maxLength(200))), v.maxLength(16))),
+  /** The app listens again at this time (µs), after stopsAtUs: hot standby may switch back to it. */
+  listensAgainAtUs: v.optional(timeUs),
 });
+
+const percent = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100));
+const wlmWeight = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000));
+const abnorm = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000));
+
+/** BASEWLM inputs of one target stack: the WLM system weight (its LPAR's spare capacity), scaled by TSR. */
+const BaseWlmSchema = v.strictObject({ weight: v.optional(wlmWeight, 1), tsr: v.optional(percent, 100) });
+/** SERVERWLM inputs of one target stack: the server-specific weight, scaled by TSR, health and abnormal completions. */
+const ServerWlmSchema = v.strictObject({ weight: v.optional(wlmWeight, 1), tsr: v.optional(percent, 100), health: v.optional(percent, 100), abnorm: v.optional(abnorm, 0) });
+const changes = <T extends v.GenericSchema>(entry: T) => v.optional(v.pipe(v.array(entry), v.maxLength(64)), []);
+
+/**
+ * How the routing stack distributes connections. 'patent-handoff' (the
+ * default, also when absent): the routing app accepts every connection and
+ * may hand it on later (the patent). The others are z/OS Sysplex Distributor's
+ * SYN-time methods (VIPADISTRIBUTE DISTMETHOD): the routing stack picks a
+ * target stack on the SYN and forwards the connection there for its life.
+ * Weights and WLM inputs are keyed by target stack, as DESTIP names stacks.
+ */
+export const DistributionSchema = v.variant('method', [
+  v.strictObject({ method: v.literal('patent-handoff') }),
+  v.strictObject({ method: v.literal('roundrobin') }),
+  v.strictObject({
+    method: v.literal('weightedactive'),
+    /** WEIGHT per target stack, 1–99; a stack left out gets 10. */
+    weights: v.optional(v.record(name, v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(99))), {}),
+  }),
+  v.strictObject({
+    method: v.literal('basewlm'),
+    wlm: v.optional(v.record(name, BaseWlmSchema), {}),
+    /** WLM recomputes weights: from atUs on, the stack's inputs change. */
+    changes: changes(v.strictObject({ atUs: timeUs, stack: name, weight: v.optional(wlmWeight), tsr: v.optional(percent) })),
+  }),
+  v.strictObject({
+    method: v.literal('serverwlm'),
+    wlm: v.optional(v.record(name, ServerWlmSchema), {}),
+    changes: changes(v.strictObject({ atUs: timeUs, stack: name, weight: v.optional(wlmWeight), tsr: v.optional(percent), health: v.optional(percent), abnorm: v.optional(abnorm) })),
+  }),
+  v.strictObject({
+    method: v.literal('hotstandby'),
+    preferred: name,
+    /** BACKUP rank per stack, 1–254: the highest ready rank takes over from the preferred target. */
+    backups: v.pipe(v.array(v.strictObject({ stack: name, rank: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(254)) })), v.minLength(1, 'hot standby needs at least one backup'), v.maxLength(31)),
+    autoSwitchback: v.optional(v.boolean(), true),
+  }),
+]);
+
+/** A distribution method as parsed. */
+export type DistributionParams = v.InferOutput<typeof DistributionSchema>;
 
 /** Parameters shared by every sysplex scenario. */
 export const SysplexParamsSchema = v.strictObject({
@@ -59,6 +111,10 @@ export const SysplexParamsSchema = v.strictObject({
   horizonUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000_000)), 300_000_000),
   /** Faults added by clicking on objects of the run (a forked timeline). */
   faults: v.optional(ScriptedFaultsSchema, []),
+  /** SYN-time distribution (z/OS Sysplex Distributor) instead of the patent's handoff; absent = the patent. */
+  distribution: v.optional(DistributionSchema),
+  /** µs between one client's start and the next; absent = 2000. */
+  clientSpacingUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000_000))),
 });
 
 /** Sysplex scenario parameters. */
@@ -85,5 +141,54 @@ export function parseSysplexParams(input: unknown): { ok: true; params: SysplexP
   const policy = parsePolicy(p.policy, p.targets.map((t) => t.app));
   if (!policy.ok) return { ok: false, error: `policy.${policy.error}` };
   if (p.crash && !p.stacks.includes(p.crash.stack)) return { ok: false, error: `crash.stack: no stack named '${p.crash.stack}'` };
+  const listening = checkListenTimes(p.targets);
+  if (listening) return { ok: false, error: listening };
+  const distribution = checkDistribution(p);
+  if (distribution) return { ok: false, error: distribution };
   return { ok: true, params: { ...p, policy: policy.policy } };
+}
+
+/** A target that listens again must have stopped first. */
+function checkListenTimes(targets: SysplexParams['targets']): string | null {
+  for (const [i, t] of targets.entries()) {
+    if (t.listensAgainAtUs === undefined) continue;
+    if (t.stopsAtUs === undefined || t.listensAgainAtUs <= t.stopsAtUs) return `targets.${i}.listensAgainAtUs: must come after stopsAtUs (the app listens from the start)`;
+  }
+  return null;
+}
+
+/** Whether the scenario distributes at SYN time (any method but the patent's handoff). */
+export function isSynTime(p: Pick<SysplexParams, 'distribution'>): boolean {
+  return p.distribution !== undefined && p.distribution.method !== 'patent-handoff';
+}
+
+/** Relations a SYN-time method needs: one listening app per target stack, no patent-only target options, and stacks that exist. */
+function checkDistribution(p: SysplexParams): string | null {
+  const d = p.distribution;
+  if (d === undefined || d.method === 'patent-handoff') return null;
+  const stacks = p.targets.map((t) => t.stack);
+  for (const [i, t] of p.targets.entries()) {
+    if (stacks.indexOf(t.stack) !== i) return `targets.${i}.stack: with SYN-time distribution each target stack runs one listening app; '${t.stack}' already runs ${p.targets[stacks.indexOf(t.stack)]?.app ?? '?'}`;
+    if (t.serves) return `targets.${i}.serves: moving a connection on is the patent’s method; not available with distribution.method '${d.method}'`;
+    if (t.refuse !== 'never') return `targets.${i}.refuse: targets refuse transfer offers, and '${d.method}' makes none; use 'never'`;
+  }
+  const unknown = (where: string, stack: string): string | null => (stacks.includes(stack) ? null : `distribution.${where}: '${stack}' is not a target stack (targets run on ${stacks.join(', ')})`);
+  const firstOf = (xs: readonly (string | null)[]): string | null => xs.find((x) => x !== null) ?? null;
+  if (d.method === 'weightedactive') return firstOf(Object.keys(d.weights).map((s) => unknown(`weights.${s}`, s)));
+  if (d.method === 'basewlm' || d.method === 'serverwlm') {
+    return firstOf([...Object.keys(d.wlm).map((s) => unknown(`wlm.${s}`, s)), ...d.changes.map((c, i) => unknown(`changes.${i}.stack`, c.stack))]);
+  }
+  if (d.method === 'hotstandby') return checkHotStandby(d, unknown);
+  return null;
+}
+
+function checkHotStandby(d: Extract<DistributionParams, { method: 'hotstandby' }>, unknown: (where: string, stack: string) => string | null): string | null {
+  const bad = unknown('preferred', d.preferred) ?? d.backups.map((b, i) => unknown(`backups.${i}.stack`, b.stack)).find((x) => x !== null);
+  if (bad) return bad;
+  for (const [i, b] of d.backups.entries()) {
+    if (b.stack === d.preferred) return `distribution.backups.${i}.stack: '${b.stack}' is the preferred target; a backup must be another stack`;
+    if (d.backups.findIndex((x) => x.stack === b.stack) !== i) return `distribution.backups.${i}.stack: '${b.stack}' is listed twice`;
+    if (d.backups.findIndex((x) => x.rank === b.rank) !== i) return `distribution.backups.${i}.rank: rank ${b.rank} is given twice; ranks decide the order, so they must differ`;
+  }
+  return null;
 }

@@ -6,6 +6,8 @@
  * records as expected, with the reason.
  */
 import { buildSysplex, type ClientConfig, type Sysplex } from '../machines/sysplex/sysplex';
+import type { SynDistribution } from '../machines/sysplex/syn-routing';
+import { DEFAULT_WLM } from '../sim/sysplex/distribution';
 import { runAllCheckers } from '../sim/checkers';
 import type { CheckResult } from '../sim/checkers/types';
 import { Simulation } from '../sim/core/simulation';
@@ -52,13 +54,27 @@ function smtpRequests(p: SysplexParams, i: number): Uint8Array[] {
   ];
 }
 
+/** The routing stack's SYN-time settings for a scenario, or nothing for the patent's handoff. */
+function synDistribution(p: SysplexParams): { distribution: SynDistribution } | Record<string, never> {
+  const d = p.distribution;
+  if (d === undefined || d.method === 'patent-handoff') return {};
+  const stacks = p.targets.map((t) => t.stack);
+  if (d.method === 'basewlm') {
+    const wlm = Object.fromEntries(Object.entries(d.wlm).map(([k, w]) => [k, { ...DEFAULT_WLM, ...w }]));
+    return { distribution: { config: { method: d.method, wlm }, stacks, changes: d.changes } };
+  }
+  if (d.method === 'serverwlm') return { distribution: { config: { method: d.method, wlm: d.wlm }, stacks, changes: d.changes } };
+  return { distribution: { config: d, stacks, changes: [] } };
+}
+
 /** Build and run a sysplex scenario. */
 export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRun, p: SysplexParams) => Expectation[]): SysplexRun {
   const sim = new Simulation({ seed });
   // Clients start once the targets' listening notices have crossed XCF and reached the routing app.
   const readyUs = 10_000 + 3 * p.xcfDelayUs;
   const pipeline = p.pipelineDelayUs > 0 && p.protocol === 'http' ? { pipeline: { afterStep: 2, delayUs: p.pipelineDelayUs } } : {};
-  const clients: ClientConfig[] = Array.from({ length: p.clients }, (_, i) => ({ startAtUs: readyUs + 2_000 * i, requests: p.protocol === 'http' ? httpRequests(p, i) : smtpRequests(p, i), ...pipeline }));
+  const spacingUs = p.clientSpacingUs ?? 2_000;
+  const clients: ClientConfig[] = Array.from({ length: p.clients }, (_, i) => ({ startAtUs: readyUs + spacingUs * i, requests: p.protocol === 'http' ? httpRequests(p, i) : smtpRequests(p, i), ...pipeline }));
   const sysplex = buildSysplex(sim, {
     profile: p.profile,
     protocol: p.protocol,
@@ -73,11 +89,13 @@ export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRu
     xcfLink: p.xcfLink ? linkProperties(p.xcfLink) : { ...DEFAULT_LINK, delayUs: p.xcfDelayUs, bandwidthBps: 10_000_000_000 },
     osaLink: linkProperties(p.osaLink),
     routingAppName: p.routingApp,
+    ...synDistribution(p),
   });
   applyScriptedFaults(sysplex.net.network, p.faults);
   p.targets.forEach((t, i) => {
     const app = sysplex.targetApps[i];
     if (t.stopsAtUs !== undefined && app) sim.scheduler.at(t.stopsAtUs, () => app.stopListening());
+    if (t.listensAgainAtUs !== undefined && app) sim.scheduler.at(t.listensAgainAtUs, () => app.listenAgain());
   });
   const crash = p.crash;
   if (crash) sim.scheduler.at(crash.atUs, () => sysplex.net.stacks.find((h) => h.name === crash.stack)?.crash());
@@ -241,4 +259,71 @@ export const reTransfer = define(
     const updates = r.sim.trace.events.filter((e) => e.kind === 'crt' && e.action === 'update').map((e) => (e.kind === 'crt' ? e.destXcf : ''));
     return [...clientsDone(r), ...invariantsHold(r), lastReplyMentions(r, 'WEB3'), { name: 'the CRT followed both moves', ok: updates.join(',') === '10.9.0.2,10.9.0.3', detail: updates.join(' → ') }];
   },
+);
+
+// ---- SYN-time distribution (z/OS Sysplex Distributor, not the patent) ----------
+
+/** The distributor's choice entries: one per SYN it routed (or could not). */
+export function synChoices(r: ScenarioRun): { conn: string; method: string; target: string; reason: string; index: number }[] {
+  const out: { conn: string; method: string; target: string; reason: string; index: number }[] = [];
+  for (const e of r.sim.trace.events) {
+    if (e.kind !== 'app' || e.app !== 'distributor' || !e.data) continue;
+    out.push({ conn: String(e.data.conn), method: String(e.data.method), target: String(e.data.target), reason: String(e.data.reason), index: e.index });
+  }
+  return out;
+}
+
+/** The last VDPT numbers per target stack, from the trace. */
+export function lastVdpt(r: ScenarioRun): Map<string, { totalConn: number; activeConn: number; rdy: number }> {
+  const rows = new Map<string, { totalConn: number; activeConn: number; rdy: number }>();
+  for (const e of r.sim.trace.events) {
+    if (e.kind !== 'app' || e.app !== 'VDPT' || !e.data) continue;
+    rows.set(String(e.data.stack), { totalConn: Number(e.data.totalConn), activeConn: Number(e.data.activeConn), rdy: Number(e.data.rdy) });
+  }
+  return rows;
+}
+
+/** SYN-time runs never use the patent's transfer, and every connection has left ActiveConn by the end. */
+function synTimeClean(r: SysplexRun): Expectation[] {
+  const transfers = r.sim.trace.events.filter((e) => e.kind === 'transfer').length;
+  const active = [...lastVdpt(r)].map(([s, v]) => `${s} ${v.activeConn}`).join(', ');
+  return [
+    { name: 'no connection was transferred (SYN-time distribution only)', ok: transfers === 0, detail: `${transfers} transfer steps` },
+    { name: 'ActiveConn is back to 0 on every target', ok: [...lastVdpt(r).values()].every((v) => v.activeConn === 0), detail: active },
+  ];
+}
+
+const sequenceIs = (r: ScenarioRun, expected: readonly string[]): Expectation => {
+  const got = synChoices(r).map((c) => c.target);
+  return { name: `the distributor chose ${expected.join(', ')}`, ok: got.join(',') === expected.join(','), detail: got.join(', ') };
+};
+
+/** z/OS ROUNDROBIN: six clients alternate over two targets. */
+export const synRoundRobin = define(
+  'syn-roundrobin',
+  'SYN-time: ROUNDROBIN',
+  'z/OS Sysplex Distributor, not the patent: SYS1 picks a target on each SYN, in turn, and forwards the connection over XCF; SYS2 and SYS3 serve three clients each and answer directly.',
+  [],
+  { distribution: { method: 'roundrobin' }, clients: 6 },
+  (r) => [...clientsDone(r), ...invariantsHold(r), ...synTimeClean(r), sequenceIs(r, ['SYS2', 'SYS3', 'SYS2', 'SYS3', 'SYS2', 'SYS3'])],
+);
+
+/** z/OS WEIGHTEDACTIVE: weights 10:20 keep the active connections at 1:2. */
+export const synWeightedActive = define(
+  'syn-weightedactive',
+  'SYN-time: WEIGHTEDACTIVE 10:20',
+  'z/OS Sysplex Distributor, not the patent: nine overlapping clients; each SYN goes to the target with the smallest (ActiveConn+1)/WEIGHT, so SYS2 (10) and SYS3 (20) hold active connections 1:2.',
+  [],
+  { distribution: { method: 'weightedactive', weights: { SYS2: 10, SYS3: 20 } }, clients: 9, followUps: 4 },
+  (r) => [...clientsDone(r), ...invariantsHold(r), ...synTimeClean(r), sequenceIs(r, ['SYS3', 'SYS2', 'SYS3', 'SYS3', 'SYS2', 'SYS3', 'SYS3', 'SYS2', 'SYS3'])],
+);
+
+/** z/OS HOTSTANDBY: the preferred target takes everything until it crashes; then the backup. */
+export const synHotStandby = define(
+  'syn-hotstandby',
+  'SYN-time: HOTSTANDBY',
+  'z/OS Sysplex Distributor, not the patent: every connection goes to the preferred SYS2 until SYS2 crashes mid-run; XCF tells SYS1, and the backup SYS3 takes the new connections.',
+  [],
+  { distribution: { method: 'hotstandby', preferred: 'SYS2', backups: [{ stack: 'SYS3', rank: 100 }] }, clients: 4, clientSpacingUs: 200_000, crash: { stack: 'SYS2', atUs: 330_000 } },
+  (r) => [...clientsDone(r), ...invariantsHold(r), sequenceIs(r, ['SYS2', 'SYS2', 'SYS3', 'SYS3'])],
 );

@@ -23,6 +23,7 @@ import { xstateTcpControl } from '../tcp-control';
 import { ObservedTcpLayer } from './observed-tcp-layer';
 import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
 import { XcfChannel } from './xcf-channel';
+import { isOpeningSyn, SynRouting, type SynDistribution } from './syn-routing';
 import { startTransfer } from './transfer-actor';
 import { TRANSFER_TIMEOUT_MS, type transferMachine } from './transfer.machine';
 import type { TcpProfile } from '../../sim/tcp/profile';
@@ -67,6 +68,8 @@ export interface RoutingStackOptions {
   readonly profile: TcpProfile;
   readonly freeze: FreezePolicy;
   readonly transferTimeoutMs?: number;
+  /** SYN-time distribution instead of the patent's handoff; absent = the patent. */
+  readonly distribution?: SynDistribution;
 }
 
 /** The routing stack of the sysplex. */
@@ -80,6 +83,8 @@ export class RoutingStack {
   private routingApp: { app: string; port: number } | null = null;
   private readonly transfers = new Map<number, Transfer>();
   private readonly lifecycle;
+  /** The SYN-time distributor, when one is configured. */
+  readonly syn: SynRouting | null;
 
   constructor(
     readonly host: Host,
@@ -96,6 +101,7 @@ export class RoutingStack {
     host.ingressHook = (d) => this.ingress(d);
     this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }));
     this.lifecycle.start();
+    this.syn = o.distribution ? new SynRouting({ host, crt: this.crt, dpt: this.dpt, xcf: o.xcf, dvipa: o.dvipa }, o.distribution) : null;
   }
 
   get name(): string {
@@ -115,6 +121,10 @@ export class RoutingStack {
     const p = d.payload;
     const conn: ConnId = { client: d.header.src, clientPort: (p[0]! << 8) | p[1]!, dvipa: d.header.dst, port: (p[2]! << 8) | p[3]! };
     const row = this.crt.get(conn);
+    if (!row && this.syn && isOpeningSyn(p)) {
+      this.syn.routeSyn(d, conn);
+      return true;
+    }
     if (!row) return false; // handshakes and strays go to the local TCP; a row appears once it accepts
     if (row.frozen) return this.hold(row, d);
     if (row.owner === this.name) return false;
@@ -193,6 +203,7 @@ export class RoutingStack {
     row.rdy = m.listening ? 1 : 0;
     this.dpt.set(m.app, row);
     this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `${m.stack} reports ${m.app} ${m.listening ? 'listening' : 'no longer listening'} on port ${m.port}` }, [23]);
+    this.syn?.listenChanged(m.stack);
     this.lifecycle.send({ type: 'TARGETS_CHANGED' });
   }
 
@@ -201,6 +212,7 @@ export class RoutingStack {
     if (!row || row.owner !== stack) return;
     this.crt.remove(conn, `${stack}: ${reason}`);
     for (const d of this.dpt.values()) if (d.stack === stack && d.activeConn > 0) d.activeConn--;
+    this.syn?.connEnded(stack);
   }
 
   /** Claim 10: a target stack moved a connection on; the CRT follows it. */

@@ -18,6 +18,7 @@ import { TargetApp, type AcceptRule } from './apps/target-app';
 import { APP_CONTROL_PORT_BASE } from './ports';
 import { RoutingStack, type FreezePolicy } from './routing-stack';
 import { TargetStack } from './target-stack';
+import type { SynDistribution } from './syn-routing';
 
 /** One target app instance. */
 export interface TargetAppConfig {
@@ -51,6 +52,8 @@ export interface SysplexConfig {
   readonly osaLink?: LinkProperties;
   /** Name of the routing app (claim 8: it may be an instance of the target app). */
   readonly routingAppName: string;
+  /** z/OS Sysplex Distributor's SYN-time distribution instead of the patent's handoff; absent = the patent. */
+  readonly distribution?: SynDistribution;
 }
 
 /** A built sysplex. */
@@ -69,14 +72,17 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
   const profile = tcpProfile(c.profile);
   const [routingHost, ...targetHosts] = net.stacks;
   if (!routingHost) throw new Error('no routing stack');
-  const routingStack = new RoutingStack(routingHost, { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs });
+  const synTime = c.distribution !== undefined;
+  const routingStack = new RoutingStack(routingHost, { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs, ...(c.distribution ? { distribution: c.distribution } : {}) });
   const appLocations = new Map(c.targets.map((t) => [t.app, t.stack] as const));
-  const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile, appLocations })] as const));
+  const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile, appLocations, ...(synTime ? { synTime } : {}) })] as const));
+  // XCF tells every member when one leaves the group; the lab delivers that at the crash itself.
+  if (synTime) for (const h of targetHosts) h.onCrash(() => routingStack.syn?.memberLeft(h.name));
   const dialogue = dialogueFor(c.protocol);
   const targetApps = c.targets.map((t, i) => {
     const stack = targetStacks.get(t.stack);
     if (!stack) throw new Error(`target app ${t.app}: no target stack ${t.stack}`);
-    return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept, policy: c.policy, ...(t.serves ? { serves: t.serves } : {}) });
+    return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept, policy: c.policy, ...(t.serves ? { serves: t.serves } : {}), ...(synTime ? { synTime } : {}) });
   });
   const dedicated = !c.targets.some((t) => t.app.split('-')[0] === c.routingAppName);
   const routingApp = new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated });

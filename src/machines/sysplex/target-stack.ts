@@ -6,6 +6,9 @@
  * named target app over its control socket, and on acceptance installs the
  * connection in the transferred state (claims 2, 12) and answers the routing
  * stack (claim 14). When a connection it owns ends, it tells the routing stack.
+ * With SYN-time distribution (z/OS Sysplex Distributor) it also owns the
+ * connections whose SYN the routing stack forwarded to it: its listening app
+ * accepts them on the DVIPA as its own, and it answers the client directly.
  */
 import { createActor, setup, type ActorRefFrom } from 'xstate';
 import type { Host, IpDelivery } from '../../sim/net/host';
@@ -54,6 +57,8 @@ export interface TargetStackOptions {
   readonly routingStack: string;
   readonly xcf: ReadonlyMap<string, number>;
   readonly profile: TcpProfile;
+  /** SYN-time distribution: the stack owns connections its apps accept from forwarded SYNs. */
+  readonly synTime?: boolean;
 }
 
 /** Hands an installed connection to the target app (set by the app when it registers). */
@@ -79,6 +84,10 @@ export class TargetStack {
   ) {
     this.tcp = new ObservedTcpLayer(host, { profile: o.profile, control: xstateTcpControl });
     this.tcp.onReleased = (c) => this.onRelease(c);
+    if (o.synTime) {
+      this.tcp.onAccepted = (c) => this.onAcceptedOwn(c);
+      host.onCrash(() => this.onCrashOwned());
+    }
     this.udp = new UdpLayer(host);
     this.control = this.udp.bind(STACK_CONTROL_PORT, (d) => this.onControl(d), LOOPBACK);
     const xcfSocket = this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), o.xcf.get(host.name));
@@ -234,7 +243,25 @@ export class TargetStack {
     this.traceTransfer(conn, accepted ? 'accepted' : 'rejected', to, reason, [14]);
   }
 
+  /** SYN-time distribution: a forwarded SYN completed its handshake here; this stack owns the TCB. */
+  private onAcceptedOwn(c: Connection): void {
+    if (c.tcb.localAddress !== this.o.dvipa) return;
+    this.owned.add(c);
+    this.host.sim.trace.record({ kind: 'tcb', node: this.name, conn: connName(connIdOf(c)), action: 'install', reason: `three-way handshake; ${this.o.routingStack} routed the SYN here` });
+  }
+
+  /** The stack crashed: the TCBs it owned died with it (no segment is sent; the routing stack hears it from XCF). */
+  private onCrashOwned(): void {
+    for (const c of this.owned) this.host.sim.trace.record({ kind: 'tcb', node: this.name, conn: connName(connIdOf(c)), action: 'release', reason: 'stack crashed' });
+    this.owned.clear();
+  }
+
   private onRelease(c: Connection): void {
+    if (this.o.synTime && !this.owned.has(c) && c.tcb.localAddress === this.o.dvipa && c.tcb.remotePort !== 0) {
+      // A routed SYN whose handshake never completed: the routing stack's row goes.
+      this.sendXcf(this.o.routingStack, { type: 'CONN_ENDED', conn: connIdOf(c), stack: this.name, reason: 'handshake never completed' });
+      return;
+    }
     if (!this.owned.delete(c)) return;
     const conn = connIdOf(c);
     this.host.sim.trace.record({ kind: 'tcb', node: this.name, conn: connName(conn), action: 'release', reason: 'connection closed' });

@@ -10,6 +10,11 @@
  * freezes it (still the owner until another node installs); `release` by the
  * owner clears ownership, and a release by a former owner (the routing stack
  * detaching after a transfer) changes nothing.
+ *
+ * SYN-time distribution (z/OS Sysplex Distributor) adds its CRT row when it
+ * routes the SYN, before the target completes the handshake and installs the
+ * TCB: a CRT add whose reason starts with "SYN routed" may name a stack that
+ * does not own the connection yet, and the next install must be by that stack.
  */
 import type { TraceEntry } from '../core/trace';
 import { at, verdict } from './types';
@@ -34,7 +39,12 @@ interface Ownership {
   frozen: boolean;
   /** The entry that last changed the owner (install, or the release that cleared it). */
   since: number;
+  /** XCF address a SYN-time CRT row routed the SYN to, until that stack installs the TCB. */
+  routedTo?: string | undefined;
 }
+
+/** A CRT add made when the SYN was routed, before any stack owns the connection. */
+const SYN_ROUTED = /^SYN routed\b/;
 
 /**
  * Checks the tcb and crt entries: no install while another node owns the
@@ -81,10 +91,15 @@ class OwnerWatch {
     const o = this.owners.get(conn);
     if (e.action === 'remove') {
       this.rows.delete(key);
+      if (o !== undefined) o.routedTo = undefined;
       this.remove(e, conn, o?.owner ?? null);
       return;
     }
     this.rows.set(key, e);
+    if (e.action === 'add' && SYN_ROUTED.test(e.reason ?? '') && (o === undefined || o.owner === null)) {
+      this.ownership(conn, e.index).routedTo = e.destXcf;
+      return;
+    }
     const wrong = this.misdirected(e, o);
     if (wrong !== undefined) this.fail(e, wrong);
   }
@@ -121,7 +136,10 @@ class OwnerWatch {
     if (o.owner !== null && o.owner !== e.node && !o.frozen) {
       this.fail(e, `${e.node} installs ${e.conn} ${at(e.index)} (${e.reason}) while ${o.owner} still owns it and has not exported it: two owners`);
     }
-    Object.assign(o, { owner: e.node, frozen: false, since: e.index });
+    if (o.routedTo !== undefined && this.xcfOf[e.node] !== o.routedTo) {
+      this.fail(e, `${e.node} installs ${e.conn} ${at(e.index)} (${e.reason}) but the CRT routed its SYN to ${o.routedTo}: the client's segments go to another stack`);
+    }
+    Object.assign(o, { owner: e.node, frozen: false, since: e.index, routedTo: undefined });
   }
 
   /** Only the owner can freeze and hand over the TCB. */

@@ -53,11 +53,15 @@ export class ConnectionRoutingTable {
     return [...this.rows.values()];
   }
 
-  /** Add a row owned by `owner`. */
-  add(conn: ConnId, owner: string, claims?: readonly number[]): CrtRow {
+  /**
+   * Add a row owned by `owner`. A `reason` marks a row added before its owner
+   * holds the TCB: SYN-time distribution routes the SYN, then the target
+   * completes the handshake (the one-owner checker allows that, by the reason).
+   */
+  add(conn: ConnId, owner: string, claims?: readonly number[], reason?: string): CrtRow {
     const row: CrtRow = { conn, owner, frozen: null };
     this.rows.set(connKey(conn), row);
-    this.record('add', row, claims);
+    this.record('add', row, claims, reason);
     return row;
   }
 
@@ -65,6 +69,11 @@ export class ConnectionRoutingTable {
   repoint(row: CrtRow, owner: string, claims: readonly number[]): void {
     row.owner = owner;
     this.record('update', row, claims);
+  }
+
+  /** Rows pointing at a stack. */
+  ownedBy(stack: string): readonly CrtRow[] {
+    return [...this.rows.values()].filter((r) => r.owner === stack);
   }
 
   /** Remove a row (its connection ended). */

@@ -4,7 +4,9 @@
  * refuses, and once the stack has installed the connection it restores the
  * state and carries on the dialogue as if it had served the client from the
  * start. A later request that belongs to another application moves the
- * connection on again (claim 10).
+ * connection on again (claim 10). Under SYN-time distribution (z/OS Sysplex
+ * Distributor) there is no offer: the app accepted the connection itself, so
+ * it greets and serves from the start.
  */
 import { setup } from 'xstate';
 
@@ -20,15 +22,15 @@ export type TargetConnectionEvent =
 
 /** The machine; action bodies are provided by the target app. */
 export const targetConnectionMachine = setup({
-  types: { events: {} as TargetConnectionEvent, input: {} as { accept: boolean }, context: {} as { accept: boolean } },
-  actions: { acceptOffer: () => undefined, refuseOffer: () => undefined, restoreState: () => undefined, serve: () => undefined, closeSocket: () => undefined, requestRetransfer: () => undefined, serveItself: () => undefined, closeSilently: () => undefined },
-  guards: { willAccept: ({ context }) => context.accept, accepted: ({ event }) => event.type === 'VERDICT' && event.accepted },
+  types: { events: {} as TargetConnectionEvent, input: {} as { accept: boolean; bySyn?: boolean }, context: {} as { accept: boolean; bySyn: boolean } },
+  actions: { greet: () => undefined, acceptOffer: () => undefined, refuseOffer: () => undefined, restoreState: () => undefined, serve: () => undefined, closeSocket: () => undefined, requestRetransfer: () => undefined, serveItself: () => undefined, closeSilently: () => undefined },
+  guards: { arrivedBySyn: ({ context }) => context.bySyn, willAccept: ({ context }) => context.accept, accepted: ({ event }) => event.type === 'VERDICT' && event.accepted },
 }).createMachine({
   id: 'target-app-connection',
-  context: ({ input }) => ({ accept: input.accept }),
+  context: ({ input }) => ({ accept: input.accept, bySyn: input.bySyn ?? false }),
   initial: 'offered',
   states: {
-    offered: { always: [{ guard: 'willAccept', target: 'accepted', actions: 'acceptOffer' }, { target: 'refused', actions: 'refuseOffer' }] },
+    offered: { always: [{ guard: 'arrivedBySyn', target: 'serving', actions: ['greet', 'serve'] }, { guard: 'willAccept', target: 'accepted', actions: 'acceptOffer' }, { target: 'refused', actions: 'refuseOffer' }] },
     accepted: { on: { INSTALLED: { target: 'serving', actions: ['restoreState', 'serve'] } } },
     serving: { on: { BYTES: { actions: 'serve' }, PEER_CLOSED: { target: 'closing', actions: 'closeSocket' }, CLOSED: 'closed', MOVE_ON: 'movingOn' } },
     // Claim 10: a later request belongs elsewhere; the connection moves again.

@@ -5,9 +5,13 @@
  * 24). When offered a connection it accepts or refuses by its own rule (e.g.
  * overloaded, unknown user) and answers over the control socket (claim 14);
  * once installed it restores the application state and serves (claim 7).
+ * Under SYN-time distribution it also listens on the DVIPA port itself and
+ * serves the connections its stack accepts, as z/OS servers behind Sysplex
+ * Distributor do.
  */
 import { createActor } from 'xstate';
 import type { Simulation } from '../../../sim/core/simulation';
+import type { Listener } from '../../../sim/tcp/tcp-layer';
 import { LOOPBACK } from '../../../sim/net/network';
 import type { UdpSocket } from '../../../sim/net/udp';
 import type { Connection, TcpSocketHandlers } from '../../../sim/tcp/connection';
@@ -41,6 +45,8 @@ export interface TargetAppOptions {
   readonly controlPort: number;
   readonly dialogue: ServerDialogue;
   readonly accept: AcceptRule;
+  /** SYN-time distribution: listen on the DVIPA port and serve connections accepted here. */
+  readonly synTime?: boolean;
 }
 
 /** A target application instance. */
@@ -50,6 +56,7 @@ export class TargetApp {
   private nextTransfer: number;
   private readonly verdicts = new Map<number, (accepted: boolean) => void>();
   private readonly sim: Simulation;
+  private listener: Listener | null = null;
 
   constructor(
     private readonly stack: TargetStack,
@@ -61,12 +68,30 @@ export class TargetApp {
     stack.setAdoptHandler(o.name, (c, state) => this.adopt(c, state));
     this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: o.name, stack: stack.name, port: o.port }));
     this.say(`opens its control socket to ${stack.name}, registers, and listens on the DVIPA port ${o.port}`, [19, 24]);
+    this.listenOnDvipa();
   }
 
   /** Stop listening on the DVIPA port: the stack tells the routing stack, which updates the routing app's list (claim 22). */
   stopListening(): void {
     this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: this.o.name, stack: this.stack.name, port: 0 }));
     this.say('stops listening on the DVIPA port', [19, 22]);
+    this.listener?.close();
+    this.listener = null;
+  }
+
+  /** Listen again after stopListening: the stack tells the routing stack (Rdy back to 1). */
+  listenAgain(): void {
+    this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: this.o.name, stack: this.stack.name, port: this.o.port }));
+    this.say(`listens on the DVIPA port ${this.o.port} again`, [19, 22]);
+    this.listenOnDvipa();
+  }
+
+  /** SYN-time distribution: a real TCP listener on the DVIPA port, so forwarded SYNs find a socket. */
+  private listenOnDvipa(): void {
+    if (!this.o.synTime || this.listener) return;
+    this.listener = this.stack.tcp.listen(this.o.port, (c) => {
+      c.handlers = this.serve(c, this.o.dialogue.initialState(), true);
+    }, {}, 0);
   }
 
   private onControl(bytes: Uint8Array): void {
@@ -88,10 +113,15 @@ export class TargetApp {
 
   /** The stack installed an accepted connection: restore the state and serve. */
   private adopt(connection: Connection, appStateBytes: Uint8Array): TcpSocketHandlers {
+    const decoded = decodeAppState(appStateBytes);
+    return this.serve(connection, decoded.ok ? decoded.state : this.o.dialogue.initialState(), false);
+  }
+
+  /** Serve a connection from `initial`: one transferred here (bySyn false) or accepted here at SYN time. */
+  private serve(connection: Connection, initial: AppState, bySyn: boolean): TcpSocketHandlers {
     const id = connIdOf(connection);
     const socket = new AppSocket(this.sim, connection, this.stack.name, this.o.name, connName(id), 'c2s');
-    const decoded = decodeAppState(appStateBytes);
-    let state: AppState = decoded.ok ? decoded.state : this.o.dialogue.initialState();
+    let state = initial;
     let inData = false;
     const serveOne = (): boolean => {
       const step = this.o.dialogue.targetStep(state, socket.peek(), this.o.name, inData);
@@ -107,6 +137,11 @@ export class TargetApp {
     const actor = createActor(
       targetConnectionMachine.provide({
         actions: {
+          greet: () => {
+            this.say(`accepts ${connName(id)} on the DVIPA as its own (SYN-time distribution)`);
+            const greeting = this.o.dialogue.greeting(this.stack.name);
+            if (greeting) socket.write(greeting);
+          },
           acceptOffer: () => undefined,
           refuseOffer: () => undefined,
           restoreState: () => this.say(`restores the application state (${describe(state)}) and resumes the dialogue`, [7, 13]),
@@ -125,10 +160,10 @@ export class TargetApp {
           closeSocket: () => connection.close(),
         },
       }),
-      { input: { accept: true } },
+      { input: { accept: true, bySyn } },
     );
     actor.start();
-    actor.send({ type: 'INSTALLED' });
+    if (!bySyn) actor.send({ type: 'INSTALLED' });
     return { onReadable: () => sendIfActive(actor, { type: 'BYTES' }), onPeerClosed: () => sendIfActive(actor, { type: 'PEER_CLOSED' }), onClosed: () => sendIfActive(actor, { type: 'CLOSED' }) };
   }
 
