@@ -1,0 +1,117 @@
+/**
+ * "Export": save what the lab shows as files other tools read — a pcap per
+ * capture point for Wireshark, the ladder as SVG, PNG or Mermaid text, the
+ * scenario file `npm run sim` replays, the event log. Loaded lazily (with
+ * React.lazy) so none of this weighs on the first paint.
+ */
+import { useId, useMemo, useState } from 'react';
+import { download, eventLogText, exportBaseName, ladderSvg, mermaidSequence, pcapFile, pcapPoints, pngBlob, scenarioJson, svgDocument } from '../export';
+import { forkParams } from '../hooks/use-lab-run';
+import { useLabStore } from '../store/lab-store';
+import type { CapturePoint } from '../../sim/net/capture';
+import type { LabRun } from '../viewmodel/lab-run';
+import './export-menu.css';
+
+/** Props of the export menu. */
+export interface ExportMenuProps {
+  readonly run: LabRun;
+  /** The current step (−1 before the first): the ladder exports stop there, as the ladder view does. */
+  readonly step: number;
+}
+
+/** Pixels per SVG unit in the PNG: sharp on high-density screens and in slides. */
+const PNG_SCALE = 2;
+
+/** The lab's forks as scenario parameters: the same ones the run was computed with. */
+function useForkParams(scenario: string): Record<string, unknown> {
+  const faults = useLabStore((s) => s.faults);
+  const crash = useLabStore((s) => s.crash);
+  const refusing = useLabStore((s) => s.refusing);
+  return useMemo(() => forkParams(scenario, { faults, crash, refusing }), [scenario, faults, crash, refusing]);
+}
+
+/** The export menu: a disclosure named "Export" holding one button per file kind. */
+export function ExportMenu({ run, step }: ExportMenuProps) {
+  const selected = useLabStore((s) => s.selected);
+  const params = useForkParams(run.scenario);
+  const points = useMemo(() => pcapPoints(run), [run]);
+  const [chosenPoint, setChosenPoint] = useState('');
+  const [status, setStatus] = useState('');
+  const pointId = useId();
+  const point = points.find((p) => p === chosenPoint) ?? points[0];
+  const base = exportBaseName(run);
+  const ladderName = `${base}-ladder-step${step}`;
+
+  // Each export runs on click only (a PNG or a long ladder takes a moment) and says in the status line what happened.
+  const save = (what: string, make: () => Promise<void> | void) => (): void => {
+    setStatus(`Saving ${what}…`);
+    void Promise.resolve()
+      .then(make)
+      .then(
+        () => setStatus(`Saved ${what}.`),
+        (e: unknown) => setStatus(`Could not save ${what}: ${e instanceof Error ? e.message : String(e)}`),
+      );
+  };
+  const ladderDocument = (): string => svgDocument(ladderSvg(run, { step, selected }));
+  const savePcap = (at: CapturePoint) => (): void => {
+    const file = pcapFile(run, at);
+    download(`${base}-${file.name}`, file.bytes, 'application/vnd.tcpdump.pcap');
+  };
+  const saveSvg = (): void => download(`${ladderName}.svg`, ladderDocument(), 'image/svg+xml');
+  const savePng = async (): Promise<void> => download(`${ladderName}.png`, await pngBlob(ladderDocument(), PNG_SCALE), 'image/png');
+  const saveMermaid = (): void => download(`${ladderName}.mmd`, mermaidSequence(run, { step, selected }), 'text/plain;charset=utf-8');
+  const saveScenario = (): void => download(`${base}.json`, scenarioJson({ scenario: run.scenario, seed: run.seed, title: run.title, params }), 'application/json');
+  const saveLog = (): void => download(`${base}-events.txt`, eventLogText(run), 'text/plain;charset=utf-8');
+
+  return (
+    <details className="export-menu">
+      <summary>Export</summary>
+      <div className="export-menu-body">
+        <fieldset>
+          <legend>Capture (pcap) per capture point</legend>
+          {point === undefined ? (
+            <p>This run sent no packets.</p>
+          ) : (
+            <>
+              <label htmlFor={pointId}>Capture point</label>
+              <select id={pointId} value={point} onChange={(e) => setChosenPoint(e.target.value)}>
+                {points.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+              <button type="button" onClick={save(`the capture at ${point}`, savePcap(point))}>
+                Save capture (pcap)
+              </button>
+            </>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>{step >= 0 ? `Ladder up to step ${step}` : 'Ladder (before the first step)'}</legend>
+          <button type="button" onClick={save('the ladder as SVG', saveSvg)}>
+            Ladder as SVG
+          </button>
+          <button type="button" onClick={save('the ladder as PNG', savePng)}>
+            Ladder as PNG
+          </button>
+          <button type="button" onClick={save('the ladder as Mermaid', saveMermaid)}>
+            Ladder as Mermaid
+          </button>
+        </fieldset>
+        <fieldset>
+          <legend>The whole run</legend>
+          <button type="button" onClick={save('the scenario file', saveScenario)}>
+            Scenario as JSON
+          </button>
+          <button type="button" onClick={save('the event log', saveLog)}>
+            Event log as text
+          </button>
+        </fieldset>
+        <p className="export-status" role="status">
+          {status}
+        </p>
+      </div>
+    </details>
+  );
+}
