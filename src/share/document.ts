@@ -45,8 +45,13 @@ export const ShareDocumentSchema = v.strictObject(
     /** A built-in scenario id (checked against the registry after the schema). */
     scenario: v.pipe(v.string('must be a scenario id'), v.maxLength(64, 'must be a scenario id (at most 64 characters)')),
     seed: integer(0, MAX_SEED, `an integer from 0 to ${MAX_SEED}`),
-    /** Overrides of the scenario's defaults, field by field; the scenario's parse() validates them. */
-    params: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown(), 'must be an object of parameter overrides')),
+    /**
+     * Overrides of the scenario's defaults, field by field. Only the shape is
+     * checked here: the scenario's own parse() validates the fields (a record
+     * schema would silently drop keys such as `__proto__`, which parse() names
+     * as unknown instead).
+     */
+    params: v.optional(v.custom<Record<string, unknown>>(isPlainObject, 'must be an object of parameter overrides')),
     /** A label a person gave the link: plain text. */
     title: v.optional(
       v.pipe(
@@ -81,6 +86,10 @@ export function validateDocument(raw: unknown): DocumentResult {
   const parsed = scenario.parse(doc.params ?? {});
   if (!parsed.ok) return { ok: false, error: paramsError(parsed.error) };
   return { ok: true, doc };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A scenario's parse error, its field path placed under `params`. */
