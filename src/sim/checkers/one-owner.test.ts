@@ -2,6 +2,8 @@
 // and checks the CRT against it: two transfers in a row pass, and an install over
 // an unfrozen owner, a CRT row naming a non-owner, a row left behind after the
 // connection ended and a remove while owned each fail at the entry where the break began.
+// SYN-time routing (a CRT row added at the SYN, before the target installs) passes
+// only when the stack the SYN went to is the one that installs.
 import { describe, expect, it } from 'vitest';
 import { checkOneOwner } from './one-owner';
 import { CLIENT, CLIENT_PORT, CONN, DVIPA, SERVER_PORT, TraceBuilder } from './test/trace-builder';
@@ -115,5 +117,38 @@ describe('checkOneOwner catches', () => {
     t.add({ kind: 'tcb', node: 'SYS9', conn: CONN, action: 'install', reason: 'handshake' });
     const bad = crt(t, 'add', 'SYS1');
     expectBreak(checkOneOwner(t, OPTIONS), bad, /the owner SYS9 has no XCF address/);
+  });
+});
+
+// SYN-time distribution (z/OS Sysplex Distributor): the routing stack adds the
+// row when it routes the SYN, before the target's handshake installs the TCB.
+describe('checkOneOwner with SYN-time routing', () => {
+  it('passes: SYN routed to SYS2, SYS2 installs, closes, the row goes', () => {
+    const t = new TraceBuilder();
+    crt(t, 'add', 'SYS2', 'SYN routed by ROUNDROBIN');
+    tcb(t, 'SYS2', 'install', 'three-way handshake');
+    tcb(t, 'SYS2', 'release', 'closed');
+    crt(t, 'remove', 'SYS2', 'SYS2: closed');
+    expect(checkOneOwner(t, OPTIONS)).toMatchObject({ ok: true });
+  });
+
+  it('fails when another stack installs the connection whose SYN went to SYS2', () => {
+    const t = new TraceBuilder();
+    crt(t, 'add', 'SYS2', 'SYN routed by ROUNDROBIN');
+    const bad = tcb(t, 'SYS3', 'install', 'three-way handshake');
+    expectBreak(checkOneOwner(t, OPTIONS), bad, /SYS3 installs .* but the CRT routed its SYN to 10\.200\.0\.2/);
+  });
+
+  it('fails when the routed row outlives a handshake that never completed', () => {
+    const t = new TraceBuilder();
+    const add = crt(t, 'add', 'SYS2', 'SYN routed by HOTSTANDBY');
+    expectBreak(checkOneOwner(t, OPTIONS), add, /outlives its connection/);
+  });
+
+  it('a routed row removed before any install is fine (the target reported the half-open connection ended)', () => {
+    const t = new TraceBuilder();
+    crt(t, 'add', 'SYS2', 'SYN routed by HOTSTANDBY');
+    crt(t, 'remove', 'SYS2', 'SYS2: handshake never completed');
+    expect(checkOneOwner(t, OPTIONS)).toMatchObject({ ok: true });
   });
 });

@@ -70,7 +70,7 @@ export const DEFAULT_WLM: WlmInputs = { weight: 1, tsr: 100, health: 100, abnorm
  */
 export function effectiveWeight(method: 'basewlm' | 'serverwlm', w: WlmInputs): number {
   if (method === 'basewlm') return Math.floor((w.weight * w.tsr) / 100);
-  return Math.floor((w.weight * w.tsr * w.health * (1000 - w.abnorm)) / 100_000_000);
+  return Math.floor((w.weight * w.tsr * w.health * (1000 - w.abnorm)) / 10_000_000);
 }
 
 /** IBM's upper-case name of a method, as `Netstat VDPT` flags and the trace show it. */
