@@ -327,3 +327,34 @@ export const synHotStandby = define(
   { distribution: { method: 'hotstandby', preferred: 'SYS2', backups: [{ stack: 'SYS3', rank: 100 }] }, clients: 4, clientSpacingUs: 200_000, crash: { stack: 'SYS2', atUs: 330_000 } },
   (r) => [...clientsDone(r), ...invariantsHold(r), sequenceIs(r, ['SYS2', 'SYS2', 'SYS3', 'SYS3'])],
 );
+
+const countOf = (targets: readonly string[], stack: string): number => targets.filter((t) => t === stack).length;
+
+/** z/OS BASEWLM: system weights 3:1, then WLM recomputes them to 1:3. */
+export const synBaseWlm = define(
+  'syn-basewlm',
+  'SYN-time: BASEWLM',
+  'z/OS Sysplex Distributor, not the patent: WLM says SYS2 has three times SYS3’s spare capacity (48:16), so it gets 3 of the first 4 connections; at 30 ms WLM turns the weights round and SYS3 gets 3 of the next 4.',
+  [],
+  { distribution: { method: 'basewlm', wlm: { SYS2: { weight: 48 }, SYS3: { weight: 16 } }, changes: [{ atUs: 30_000, stack: 'SYS2', weight: 16 }, { atUs: 30_000, stack: 'SYS3', weight: 48 }] }, clients: 8, clientSpacingUs: 5_000 },
+  (r) => {
+    const got = synChoices(r).map((c) => c.target);
+    const [before, after] = [got.slice(0, 4), got.slice(4)];
+    return [...clientsDone(r), ...invariantsHold(r), ...synTimeClean(r),
+      { name: 'weights 48:16 give SYS2 3 of the first 4 connections', ok: countOf(before, 'SYS2') === 3 && before.length === 4, detail: before.join(', ') },
+      { name: 'weights 16:48 give SYS3 3 of the next 4', ok: countOf(after, 'SYS3') === 3 && after.length === 4, detail: after.join(', ') }];
+  },
+);
+
+/** z/OS SERVERWLM: equal server weights, but one server at half health gets half as many connections. */
+export const synServerWlm = define(
+  'syn-serverwlm',
+  'SYN-time: SERVERWLM with health',
+  'z/OS Sysplex Distributor, not the patent: WEB2 and WEB3 have the same server-specific weight 40, but WEB2 reports 50 % health, so its weight counts as 20 and SYS3 takes two connections for each of SYS2’s.',
+  [],
+  { distribution: { method: 'serverwlm', wlm: { SYS2: { weight: 40, health: 50 }, SYS3: { weight: 40 } } }, clients: 6 },
+  (r) => {
+    const got = synChoices(r).map((c) => c.target);
+    return [...clientsDone(r), ...invariantsHold(r), ...synTimeClean(r), { name: 'SYS2 (health 50 %) got 2 of 6 connections, SYS3 4', ok: countOf(got, 'SYS2') === 2 && countOf(got, 'SYS3') === 4, detail: got.join(', ') }];
+  },
+);

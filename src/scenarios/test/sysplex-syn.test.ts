@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEntry } from '../../sim/core/trace';
 import { parseSysplexParams, type SysplexParamsInput } from '../sysplex-params';
-import { clientsDone, invariantsHold, lastVdpt, runSysplex, synChoices, synHotStandby, synRoundRobin, synWeightedActive, type SysplexRun } from '../sysplex-scenarios';
+import { clientsDone, invariantsHold, lastVdpt, runSysplex, synBaseWlm, synChoices, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, type SysplexRun } from '../sysplex-scenarios';
 import { findScenario } from '../registry';
 
 function run(input: SysplexParamsInput, seed = 1): SysplexRun {
@@ -35,7 +35,7 @@ function activeBefore(events: readonly TraceEntry[], before: number): Map<string
 }
 
 describe('built-in SYN-time scenarios', () => {
-  for (const s of [synRoundRobin, synWeightedActive, synHotStandby]) {
+  for (const s of [synRoundRobin, synWeightedActive, synBaseWlm, synServerWlm, synHotStandby]) {
     it(`${s.id}: every expectation holds, seeds 1–3, and it claims no patent claim`, () => {
       expect(findScenario(s.id)).toBe(s);
       expect(s.claims).toEqual([]);
