@@ -7,7 +7,7 @@
 import type { Simulation } from '../core/simulation';
 import type { DropReason } from '../core/trace';
 import { internetChecksum } from '../wire/checksum';
-import { encodeIpv4, ipv4LengthProblem, readIpv4Header } from '../wire/ipv4';
+import { encodeIpv4, ipv4Destination, ipv4HeaderBytes, ipv4LengthProblem, ipv4Protocol, ipv4TotalLength, readIpv4Header } from '../wire/ipv4';
 import { formatIpv4Address } from '../wire/ipv4-address';
 import type { Ipv4Header } from '../wire/types';
 import type { Interface } from './interface';
@@ -151,22 +151,24 @@ export class Host {
       this.drop(iface, packetId, 'malformed', problem.error);
       return;
     }
-    if (internetChecksum(bytes, 0, (bytes[0]! & 0x0f) * 4) !== 0) {
+    if (internetChecksum(bytes, 0, ipv4HeaderBytes(bytes)) !== 0) {
       this.drop(iface, packetId, 'bad-checksum', 'IPv4 header checksum');
       return;
     }
-    const delivery = new ReceivedDatagram(readIpv4Header(bytes), packetId, iface, bytes);
+    const delivery = new ReceivedDatagram(packetId, iface, bytes);
     if (this.ingressHook?.(delivery)) return;
-    if (this.owns(delivery.header.dst)) this.deliverLocal(delivery);
+    const dst = ipv4Destination(bytes);
+    if (this.owns(dst)) this.deliverLocal(delivery);
     else if (this.forwarding) this.forward(delivery, bytes);
-    else this.drop(iface, packetId, 'not-for-us', `to ${formatIpv4Address(delivery.header.dst)}`);
+    else this.drop(iface, packetId, 'not-for-us', `to ${formatIpv4Address(dst)}`);
   }
 
   /** Hand a datagram to the protocol handler for its protocol number. */
   deliverLocal(delivery: IpDelivery): void {
-    const handler = this.protocols.get(delivery.header.protocol);
+    const protocol = ipv4Protocol(delivery.bytes);
+    const handler = this.protocols.get(protocol);
     if (!handler) {
-      this.drop(delivery.iface, delivery.packetId, 'no-listener', `protocol ${delivery.header.protocol}`);
+      this.drop(delivery.iface, delivery.packetId, 'no-listener', `protocol ${protocol}`);
       return;
     }
     handler(delivery);
@@ -204,22 +206,27 @@ export class Host {
 }
 
 /**
- * An arriving datagram as hooks and protocol handlers see it. The payload view
- * is made on first use: TCP reads its segment straight from `bytes`, so most
- * datagrams never need one.
+ * An arriving datagram as hooks and protocol handlers see it. Header and
+ * payload view are built on first use: TCP reads its segment straight from
+ * `bytes`, so most datagrams never need either.
  */
 class ReceivedDatagram implements IpDelivery {
+  private headerFields: Ipv4Header | null = null;
   private payloadView: Uint8Array | null = null;
 
   constructor(
-    readonly header: Ipv4Header,
     readonly packetId: number,
     readonly iface: Interface,
     readonly bytes: Uint8Array,
   ) {}
 
+  get header(): Ipv4Header {
+    this.headerFields ??= readIpv4Header(this.bytes);
+    return this.headerFields;
+  }
+
   get payload(): Uint8Array {
-    this.payloadView ??= this.bytes.subarray(this.header.ihl * 4, this.header.totalLength);
+    this.payloadView ??= this.bytes.subarray(ipv4HeaderBytes(this.bytes), ipv4TotalLength(this.bytes));
     return this.payloadView;
   }
 }

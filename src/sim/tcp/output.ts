@@ -45,17 +45,29 @@ export function synOptions(conn: Connection, synAck: boolean): TcpOption[] {
   return list;
 }
 
+/**
+ * The timestamps option of an ordinary segment and the list that carries it,
+ * one of each for every segment: the encoder copies options into the datagram
+ * before emit() returns, so they are rewritten per segment instead of built.
+ */
+const stamp = { kind: 'timestamps' as const, tsVal: 0, tsEcr: 0 };
+const TIMESTAMPS_ONLY: readonly TcpOption[] = [NOP, NOP, stamp];
+const NO_OPTIONS: readonly TcpOption[] = [];
+
 /** Options of a non-SYN segment: timestamps, then SACK blocks (Linux order). */
-function segmentOptions(conn: Connection): TcpOption[] {
+function segmentOptions(conn: Connection): readonly TcpOption[] {
   const t = conn.tcb;
-  // The usual list is built as one literal: growing an empty array by push allocates room for 17.
-  const list: TcpOption[] = t.tsOk ? [NOP, NOP, { kind: 'timestamps', tsVal: tsNow(conn), tsEcr: t.tsRecent }] : [];
-  if (t.sackOk && !t.reassembly.empty) {
-    const blocks = t.reassembly.sackBlocks(t.tsOk ? 3 : 4);
-    if (blocks.length > 0) list.push(NOP, NOP, { kind: 'sack', blocks });
+  if (t.tsOk) {
+    stamp.tsVal = tsNow(conn);
+    stamp.tsEcr = t.tsRecent;
   }
-  return list;
+  const blocks = t.sackOk && !t.reassembly.empty ? t.reassembly.sackBlocks(t.tsOk ? 3 : 4) : NO_BLOCKS;
+  if (blocks.length === 0) return t.tsOk ? TIMESTAMPS_ONLY : NO_OPTIONS;
+  const sack: TcpOption = { kind: 'sack', blocks };
+  return t.tsOk ? [NOP, NOP, stamp, NOP, NOP, sack] : [NOP, NOP, sack];
 }
+
+const NO_BLOCKS: readonly (readonly [number, number])[] = [];
 
 /**
  * The window field for a non-SYN segment. A window that is not a multiple of
@@ -71,33 +83,25 @@ function windowField(t: Tcb): number {
   return field;
 }
 
-interface Emit {
-  readonly flags: number;
-  readonly seq: number;
-  readonly payload?: Uint8Array;
-  readonly options?: TcpOption[];
-  readonly window?: number;
-}
+/** The header of the segment being sent, rewritten per segment like `stamp` (the encoder reads it before emit() returns). */
+const fields: { -readonly [K in keyof TcpInput]-?: NonNullable<TcpInput[K]> } = { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgentPointer: 0, options: NO_OPTIONS };
 
 /**
  * Encode and send one segment; returns its packet id. Every segment with ACK
  * resets delayed-ACK state. `payload` may be a view of the send buffer: it is
- * copied into the datagram before anything can change the buffer.
+ * copied into the datagram before anything can change the buffer. The window
+ * defaults to the one to advertise now, the options to segmentOptions().
  */
-export function emit(conn: Connection, e: Emit): number | null {
+export function emit(conn: Connection, flags: number, seq: number, payload: Uint8Array = EMPTY, options?: readonly TcpOption[], window?: number): number | null {
   const t = conn.tcb;
-  const hasAck = (e.flags & TcpFlag.ACK) !== 0;
-  const window = e.window ?? windowField(t);
-  const fields: TcpInput = {
-    srcPort: t.localPort,
-    dstPort: t.remotePort,
-    seq: e.seq >>> 0,
-    ack: hasAck ? t.rcvNxt : 0,
-    flags: e.flags,
-    window,
-    options: e.options ?? segmentOptions(conn),
-  };
-  const payload = e.payload ?? EMPTY;
+  const hasAck = (flags & TcpFlag.ACK) !== 0;
+  fields.window = window ?? windowField(t);
+  fields.options = options ?? segmentOptions(conn);
+  fields.srcPort = t.localPort;
+  fields.dstPort = t.remotePort;
+  fields.seq = seq >>> 0;
+  fields.ack = hasAck ? t.rcvNxt : 0;
+  fields.flags = flags;
   if (hasAck) {
     t.lastAckSent = t.rcvNxt;
     t.unackedBytes = 0;
@@ -114,12 +118,8 @@ const EMPTY = new Uint8Array(0);
 /** Send our SYN (active open) or SYN-ACK (passive or simultaneous open), and time it. */
 export function sendSyn(conn: Connection, synAck: boolean): void {
   const t = conn.tcb;
-  const id = emit(conn, {
-    flags: synAck ? TcpFlag.SYN | TcpFlag.ACK : TcpFlag.SYN,
-    seq: t.iss,
-    options: synOptions(conn, synAck),
-    window: synWindow(t, synAck),
-  });
+  const window = synWindow(t, synAck);
+  const id = emit(conn, synAck ? TcpFlag.SYN | TcpFlag.ACK : TcpFlag.SYN, t.iss, EMPTY, synOptions(conn, synAck), window);
   if (synAck) t.rcvAdvEdge = seqAdd(t.rcvNxt, synWindow(t, true));
   if (t.sndMax !== t.iss) conn.traceTcp('retransmit', id ?? undefined, synAck ? 'SYN-ACK' : 'SYN');
   t.sndNxt = seqAdd(t.iss, 1);
@@ -153,7 +153,7 @@ function onSynTimeout(conn: Connection, synAck: boolean): void {
 
 /** Send a pure ACK now. */
 export function sendAck(conn: Connection): void {
-  emit(conn, { flags: TcpFlag.ACK, seq: conn.tcb.sndNxt });
+  emit(conn, TcpFlag.ACK, conn.tcb.sndNxt);
 }
 
 /** ACK after the delayed-ACK timeout, or now when delayed ACKs are off; a segment sent meanwhile carries it. */
@@ -164,7 +164,7 @@ export function scheduleAck(conn: Connection): void {
 
 /** Send RST,ACK from SND.NXT (ABORT, RFC 9293 §3.10.5). */
 export function sendRst(conn: Connection): void {
-  const id = emit(conn, { flags: TcpFlag.RST | TcpFlag.ACK, seq: conn.tcb.sndNxt, options: [] });
+  const id = emit(conn, TcpFlag.RST | TcpFlag.ACK, conn.tcb.sndNxt, EMPTY, NO_OPTIONS);
   conn.traceTcp('rst-sent', id ?? undefined, 'abort');
 }
 
@@ -217,7 +217,7 @@ export function sendData(conn: Connection, seq: number, len: number, fin: boolea
   const pushed = len > 0 && seqAdd(seq, len) === t.sndDataEnd;
   const flags = TcpFlag.ACK | (pushed ? TcpFlag.PSH : 0) | (fin ? TcpFlag.FIN : 0);
   const again = seqLt(seq, t.sndMax);
-  const id = emit(conn, { flags, seq, payload });
+  const id = emit(conn, flags, seq, payload);
   if (again) {
     t.stats.retransmissions++;
     t.rttProbe = null; // Karn: no sample from anything sent twice
@@ -304,7 +304,7 @@ function onPersist(conn: Connection): void {
     return;
   }
   const payload = t.sendBuffer.view(t.sendBuffer.length - seqDiff(t.sndDataEnd, t.sndNxt), 1);
-  const id = emit(conn, { flags: TcpFlag.ACK, seq: t.sndNxt, payload });
+  const id = emit(conn, TcpFlag.ACK, t.sndNxt, payload);
   conn.traceTcp('window-probe', id ?? undefined);
   // The probe byte is in sequence space now; a rejecting ACK takes it back (ack.ts).
   t.sndNxt = seqAdd(t.sndNxt, 1);

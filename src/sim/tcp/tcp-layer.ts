@@ -6,6 +6,7 @@
  */
 import type { Prng } from '../core/prng';
 import type { Host, IpDelivery } from '../net/host';
+import { ipv4Destination, ipv4HeaderBytes, ipv4Source, ipv4TotalLength } from '../wire/ipv4';
 import { decodeTcp, encodeTcp, encodeTcpInIpv4, type TcpInput } from '../wire/tcp';
 import { IpProtocol, TcpFlag } from '../wire/types';
 import { Connection, type ConnectionHost, type TcpSocketHandlers } from './connection';
@@ -59,6 +60,8 @@ export class TcpLayer implements ConnectionHost {
   readonly connections: Map<string, Connection> = this.table;
   private readonly listeners = new Map<string, { onAccept: (c: Connection) => void; options: TcpSocketOptions; listener: Listener }>();
   private readonly isnSecret: number;
+  /** IPv4 fields of the segment being sent, rewritten per segment: the encoder reads them at once and keeps nothing. */
+  private readonly ipHeader = { src: 0, dst: 0, protocol: IpProtocol.TCP, ttl: 64, identification: 0 };
   private readonly rng: Prng;
 
   constructor(
@@ -133,7 +136,10 @@ export class TcpLayer implements ConnectionHost {
    * datagram; the same bytes and effects as transmit(tcb, encodeTcp(...)).
    */
   transmitSegment(tcb: Tcb, fields: TcpInput, payload: Uint8Array): number | null {
-    const ip = { src: tcb.localAddress, dst: tcb.remoteAddress, protocol: IpProtocol.TCP, ttl: 64, identification: this.host.nextIdentification() };
+    const ip = this.ipHeader;
+    ip.src = tcb.localAddress;
+    ip.dst = tcb.remoteAddress;
+    ip.identification = this.host.nextIdentification();
     return this.host.sendDatagram(encodeTcpInIpv4(ip, fields, payload), tcb.remoteAddress);
   }
 
@@ -161,12 +167,14 @@ export class TcpLayer implements ConnectionHost {
 
   /** Demultiplex one arriving datagram; the segment is read from the datagram's bytes in place. */
   receive(d: IpDelivery): void {
-    const { bytes, header } = d;
-    const start = header.ihl * 4;
-    const end = header.totalLength;
-    const seg = readInboundSegment(bytes, start, end, header.src, header.dst, d.packetId);
+    const bytes = d.bytes;
+    const start = ipv4HeaderBytes(bytes);
+    const end = ipv4TotalLength(bytes);
+    const src = ipv4Source(bytes);
+    const dst = ipv4Destination(bytes);
+    const seg = readInboundSegment(bytes, start, end, src, dst, d.packetId);
     if (seg === null) return void this.host.drop(d.iface, d.packetId, 'malformed', malformedReason(d));
-    if (!tcpChecksumOk(bytes, start, end, header.src, header.dst)) return void this.host.drop(d.iface, d.packetId, 'bad-checksum', 'TCP checksum');
+    if (!tcpChecksumOk(bytes, start, end, src, dst)) return void this.host.drop(d.iface, d.packetId, 'bad-checksum', 'TCP checksum');
     this.deliver(seg);
   }
 
