@@ -7,7 +7,6 @@
  * step advances, so there is nothing to animate, and reduced motion holds.
  */
 import { layer, unchanged, type Parent } from './layers';
-import { scaleLinear, scalePoint } from 'd3-scale';
 import { select, type BaseType, type Selection } from 'd3-selection';
 import { formatSimTime } from '../../sim/core/time';
 import type { Lane, LadderArrow, LadderMarker, LadderModel, LadderRow } from '../viewmodel/ladder-model';
@@ -42,9 +41,10 @@ const LABEL_CHAR_WIDTH = 6.1;
 /** The geometry of a model: lane x positions, row y positions, sizes. */
 export function ladderLayout(model: LadderModel): LadderLayout {
   const lanesRight = TIME_COLUMN + Math.max(1, model.lanes.length) * LANE_GAP;
-  const x = scalePoint<string>().domain(model.lanes.map((l) => l.id)).range([TIME_COLUMN, lanesRight]).padding(0.5);
-  const laneX = new Map(model.lanes.map((l) => [l.id, x(l.id) ?? TIME_COLUMN]));
-  const y = scaleLinear().domain([0, 1]).range([TOP_PAD + ROW_HEIGHT / 2, TOP_PAD + ROW_HEIGHT * 1.5]);
+  // Lanes sit in the middle of equal columns, rows in the middle of equal bands: two affine maps,
+  // written out rather than importing d3-scale (and its colour, format and interpolation modules).
+  const laneX = new Map(model.lanes.map((l, i) => [l.id, TIME_COLUMN + LANE_GAP * (i + 0.5)]));
+  const y = (row: number): number => TOP_PAD + ROW_HEIGHT * (row + 0.5);
   return {
     width: lanesRight + RIGHT_PAD,
     height: TOP_PAD + Math.max(1, model.rows.length) * ROW_HEIGHT + BOTTOM_PAD,
