@@ -5,6 +5,7 @@ import { InvariantChips } from './components/invariant-chips';
 import { LadderView } from './components/ladder-view';
 import { ModeBar } from './components/mode-bar';
 import { Guide } from './components/guide/guide';
+import { EditorPanel } from './editor/editor-panel';
 import { TopologyView } from './components/topology-view';
 import { ScenarioControls } from './components/scenario-controls';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
@@ -26,8 +27,9 @@ export function App() {
   const crash = useLabStore((s) => s.crash);
   const refusing = useLabStore((s) => s.refusing);
   const mode = useLabStore((s) => s.mode);
+  const edits = useLabStore((s) => s.edits);
   const forks = useMemo(() => ({ faults, crash, refusing }), [faults, crash, refusing]);
-  const result = useLabRun(scenario, seed, forks);
+  const result = useLabRun(scenario, seed, edits, forks);
   return (
     <main className={`lab lab-${mode}`} data-mode={mode}>
       <header className="lab-header">
@@ -47,6 +49,7 @@ export function App() {
       )}
       {mode === 'lab' && <Guide run={'error' in result ? null : result.run} />}
       {mode === 'lab' && <ScenarioControls />}
+      {mode === 'lab' && <EditorPanel />}
       {'error' in result ? (
         <p role="alert" className="alert">
           This scenario could not run: {result.error}

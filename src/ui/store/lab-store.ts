@@ -43,6 +43,10 @@ export interface LabState {
   readonly crash: { readonly stack: string; readonly atUs: number } | null;
   /** Target apps made to refuse by clicking them. */
   readonly refusing: readonly string[];
+  /** Parameters changed in the scenario editor: overrides of the built-in scenario's defaults. */
+  readonly edits: Readonly<Record<string, unknown>>;
+  /** Run the scenario with these overrides (validated by the editor); forks are cleared, they named the old run's packets. */
+  readonly applyEdits: (edits: Readonly<Record<string, unknown>>) => void;
   readonly setMode: (mode: LabMode) => void;
   readonly toggleBlank: () => void;
   readonly addFault: (fault: ScriptedFault) => void;
@@ -117,7 +121,9 @@ export const useLabStore = create<LabState>()((set) => ({
   crashStack: (stack, atUs) => set({ crash: { stack, atUs }, playing: false }),
   makeRefuse: (app) => set((s) => ({ refusing: s.refusing.includes(app) ? s.refusing : [...s.refusing, app], playing: false })),
   clearForks: () => set({ faults: [], crash: null, refusing: [] }),
-  setScenario: (scenario) => set({ scenario, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
+  edits: {},
+  applyEdits: (edits) => set({ edits, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
+  setScenario: (scenario) => set({ scenario, edits: {}, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
   setSeed: (seed) => set({ seed, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
   setStep: (step) => set({ step }),
   setPlaying: (playing) => set({ playing }),
