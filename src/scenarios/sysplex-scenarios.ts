@@ -118,7 +118,7 @@ export function invariantsHold(r: SysplexRun): Expectation[] {
 
 /** Claim 22: after an app stopped listening, the routing app's list no longer names it. */
 function targetListShrank(r: SysplexRun): Expectation {
-  const learned = r.sim.trace.events.filter((e) => e.kind === 'app' && e.app === r.sysplex.routingApp.name && e.message.startsWith('learns the targets')).map((e) => (e.kind === 'app' ? e.message : ''));
+  const learned = r.sim.trace.events.filter((e) => e.kind === 'app' && e.app === r.sysplex.routingApp?.name && e.message.startsWith('learns the targets')).map((e) => (e.kind === 'app' ? e.message : ''));
   const last = learned.at(-1) ?? '';
   return { name: 'the routing app learned that WEB3 stopped listening', ok: learned.length >= 3 && !last.includes('WEB3'), detail: last };
 }

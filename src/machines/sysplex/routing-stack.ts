@@ -130,7 +130,8 @@ export class RoutingStack {
     if (row.owner === this.name) return false;
     const xcf = this.o.xcf.get(row.owner);
     if (xcf !== undefined) this.host.forwardVia(d, xcf);
-    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'CRT', message: `forward ${connName(conn)} over XCF to ${row.owner}` }, [2, 12]);
+    // Under SYN-time distribution this is z/OS Sysplex Distributor's forwarding, not the patent's (claims 2, 12).
+    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'CRT', message: `forward ${connName(conn)} over XCF to ${row.owner}` }, this.syn ? undefined : [2, 12]);
     return true;
   }
 
@@ -202,7 +203,7 @@ export class RoutingStack {
     const row = this.dpt.get(m.app) ?? { app: m.app, stack: m.stack, xcf: this.o.xcf.get(m.stack) ?? 0, port: m.port, rdy: 0, totalConn: 0, activeConn: 0 };
     row.rdy = m.listening ? 1 : 0;
     this.dpt.set(m.app, row);
-    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `${m.stack} reports ${m.app} ${m.listening ? 'listening' : 'no longer listening'} on port ${m.port}` }, [23]);
+    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `${m.stack} reports ${m.app} ${m.listening ? 'listening' : 'no longer listening'} on port ${m.port}` }, this.syn ? undefined : [23]);
     this.syn?.listenChanged(m.stack);
     this.lifecycle.send({ type: 'TARGETS_CHANGED' });
   }

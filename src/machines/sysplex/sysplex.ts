@@ -61,7 +61,8 @@ export interface Sysplex {
   readonly net: SysplexNetwork;
   readonly routingStack: RoutingStack;
   readonly targetStacks: ReadonlyMap<string, TargetStack>;
-  readonly routingApp: RoutingApp;
+  /** The patent's routing application; null under SYN-time distribution. */
+  readonly routingApp: RoutingApp | null;
   readonly targetApps: readonly TargetApp[];
   readonly clients: readonly ClientApp[];
 }
@@ -85,7 +86,8 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
     return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept, policy: c.policy, ...(t.serves ? { serves: t.serves } : {}), ...(synTime ? { synTime } : {}) });
   });
   const dedicated = !c.targets.some((t) => t.app.split('-')[0] === c.routingAppName);
-  const routingApp = new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated });
+  // Sysplex Distributor has no routing application: the stack itself picks the target on the SYN.
+  const routingApp = synTime ? null : new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated });
   const clients = c.clients.map((cc, i) => {
     const host = net.clients[i];
     if (!host) throw new Error(`no client host ${i}`);

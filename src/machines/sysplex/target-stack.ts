@@ -134,6 +134,17 @@ export class TargetStack {
     this.lifecycle.send({ type: 'APP_LISTENING' });
   }
 
+  /**
+   * SYN-time distribution: a server opened or closed its listening socket on
+   * the distributed port, and the stack tells the distributor (so it counts
+   * Rdy), as z/OS target stacks do — no control socket, no patent claim.
+   */
+  serverListening(app: string, port: number, listening: boolean): void {
+    this.sendXcf(this.o.routingStack, { type: 'LISTEN_NOTICE', stack: this.name, app, port: listening ? port : 0, listening });
+    this.note(`tell ${this.o.routingStack}: ${app} ${listening ? `listens on the distributed port ${port}` : 'no longer listens'}`);
+    if (listening) this.lifecycle.send({ type: 'APP_LISTENING' });
+  }
+
   /** Claims 22, 23: the app stopped listening (REGISTER with port 0); the routing stack hears of it. */
   private onStopListening(app: string): void {
     this.sendXcf(this.o.routingStack, { type: 'LISTEN_NOTICE', stack: this.name, app, port: 0, listening: false });

@@ -66,32 +66,45 @@ export class TargetApp {
     this.nextTransfer = o.controlPort * 100_000; // distinct from other apps' transfer numbers
     this.control = stack.udp.bind(o.controlPort, (d) => this.onControl(d.payload), LOOPBACK);
     stack.setAdoptHandler(o.name, (c, state) => this.adopt(c, state));
+    if (o.synTime) {
+      this.listenOnDvipa();
+      return;
+    }
     this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: o.name, stack: stack.name, port: o.port }));
     this.say(`opens its control socket to ${stack.name}, registers, and listens on the DVIPA port ${o.port}`, [19, 24]);
-    this.listenOnDvipa();
   }
 
   /** Stop listening on the DVIPA port: the stack tells the routing stack, which updates the routing app's list (claim 22). */
   stopListening(): void {
+    if (this.o.synTime) {
+      this.listener?.close();
+      this.listener = null;
+      this.say('closes its listening socket on the DVIPA port');
+      this.stack.serverListening(this.o.name, this.o.port, false);
+      return;
+    }
     this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: this.o.name, stack: this.stack.name, port: 0 }));
     this.say('stops listening on the DVIPA port', [19, 22]);
-    this.listener?.close();
-    this.listener = null;
   }
 
   /** Listen again after stopListening: the stack tells the routing stack (Rdy back to 1). */
   listenAgain(): void {
+    if (this.o.synTime) return this.listenOnDvipa();
     this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'target', app: this.o.name, stack: this.stack.name, port: this.o.port }));
     this.say(`listens on the DVIPA port ${this.o.port} again`, [19, 22]);
-    this.listenOnDvipa();
   }
 
-  /** SYN-time distribution: a real TCP listener on the DVIPA port, so forwarded SYNs find a socket. */
+  /**
+   * SYN-time distribution: a real TCP listener on the DVIPA port, so forwarded
+   * SYNs find a socket; the stack sees the listen and tells the distributor.
+   */
   private listenOnDvipa(): void {
-    if (!this.o.synTime || this.listener) return;
+    if (this.listener) return;
     this.listener = this.stack.tcp.listen(this.o.port, (c) => {
       c.handlers = this.serve(c, this.o.dialogue.initialState(), true);
     }, {}, 0);
+    this.say(`listens on the DVIPA port ${this.o.port} (a server behind Sysplex Distributor)`);
+    this.stack.serverListening(this.o.name, this.o.port, true);
   }
 
   private onControl(bytes: Uint8Array): void {
@@ -130,7 +143,8 @@ export class TargetApp {
       state = step.state;
       inData = this.o.dialogue.protocol === 'smtp' && step.summary.startsWith('DATA');
       socket.write(step.reply);
-      this.say(step.summary, this.o.dialogue.protocol === 'http' ? [5, 7] : [7]);
+      // Claims 5 and 7 are about serving a transferred connection; a SYN-time one is plain z/OS.
+      this.say(step.summary, bySyn ? undefined : this.o.dialogue.protocol === 'http' ? [5, 7] : [7]);
       if (step.close) connection.close();
       return !step.close;
     };
