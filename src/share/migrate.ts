@@ -12,7 +12,7 @@
  * current schema, so a migration only reshapes — it never vouches for values.
  */
 import { CURRENT_VERSION } from './document';
-import { MAX_SEED } from './limits';
+import { MAX_SEED, MAX_STEP } from './limits';
 
 /** The scenario a version-0 link without `scenario=` opened (the lab's DEFAULT_SCENARIO then). */
 export const V0_DEFAULT_SCENARIO = 'http-transfer';
@@ -49,7 +49,8 @@ function v0ToV1(doc: Record<string, unknown>): MigrateResult {
   if (seed === undefined || seed > MAX_SEED) return { ok: false, error: `seed: the link’s seed ${quote(seedText)} is not an integer from 0 to ${MAX_SEED}` };
   const step = stepText === undefined ? undefined : wholeNumber(stepText);
   if (stepText !== undefined && step === undefined) return { ok: false, error: `view.step: the link’s step ${quote(stepText)} is not a step number` };
-  return { ok: true, raw: { v: 1, scenario, seed, ...(step === undefined ? {} : { view: { step } }) } };
+  // The lab took any step and stopped at the run's last one; past MAX_STEP every run has ended, so clamping keeps such links opening.
+  return { ok: true, raw: { v: 1, scenario, seed, ...(step === undefined ? {} : { view: { step: Math.min(step, MAX_STEP) } }) } };
 }
 
 /** Migrations by the version they read. */
@@ -75,7 +76,7 @@ export function migrate(raw: unknown): MigrateResult {
 
 /** A decimal whole number written as text, if it is one and safe. */
 function wholeNumber(text: unknown): number | undefined {
-  if (typeof text !== 'string' || !/^\d{1,16}$/.test(text)) return undefined;
+  if (typeof text !== 'string' || !/^\d+$/.test(text)) return undefined;
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : undefined;
 }
