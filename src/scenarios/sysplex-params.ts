@@ -66,7 +66,7 @@ export const DistributionSchema = v.variant('method', [
   v.strictObject({
     method: v.literal('hotstandby'),
     preferred: name,
-    /** BACKUP rank per stack, 1–254: the highest ready rank takes over from the preferred target. */
+    /** BACKUP rank per stack, 1–254: the highest ready rank takes over from the preferred target. A target stack named neither preferred nor backup gets no connections. */
     backups: v.pipe(v.array(v.strictObject({ stack: name, rank: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(254)) })), v.minLength(1, 'hot standby needs at least one backup'), v.maxLength(31)),
     autoSwitchback: v.optional(v.boolean(), true),
   }),

@@ -136,8 +136,18 @@ export class SynRouting {
     const weight = this.distributor.weightOf(row.stack);
     const active = this.distributor.config.method === 'hotstandby' && this.distributor.activeStandby === row.stack && row.rdy > 0;
     const flags = `${FLAG_NAMES[this.distributor.config.method]}${active ? ', Active' : ''}`;
-    const data = { dest, destXcf: xcf, stack: row.stack, totalConn: row.totalConn, activeConn: row.activeConn, rdy: row.rdy, flags, ...(weight === null ? {} : { weight }) };
+    const detail = this.wlmDetail(row.stack);
+    const data = { dest, destXcf: xcf, stack: row.stack, totalConn: row.totalConn, activeConn: row.activeConn, rdy: row.rdy, flags, ...(weight === null ? {} : { weight }), ...detail };
     const wlm = weight === null ? '' : ` WLM: ${weight}`;
-    this.s.host.sim.trace.record({ kind: 'app', node: this.s.host.name, app: 'VDPT', message: `Dest: ${dest} DestXCF: ${xcf} TotalConn: ${row.totalConn} Rdy: ${row.rdy}${wlm} ActiveConn: ${row.activeConn} Flg: ${flags} (${why})`, data });
+    const extra = Object.entries(detail).map(([k, v]) => ` ${k === 'tsr' ? 'TSR' : k[0]?.toUpperCase() + k.slice(1)}: ${v}`).join('');
+    this.s.host.sim.trace.record({ kind: 'app', node: this.s.host.name, app: 'VDPT', message: `Dest: ${dest} DestXCF: ${xcf} TotalConn: ${row.totalConn} Rdy: ${row.rdy}${wlm}${extra} ActiveConn: ${row.activeConn} Flg: ${flags} (${why})`, data });
+  }
+
+  /** TSR for the WLM methods, plus Health and Abnorm for SERVERWLM (VDPT DETAIL fields). */
+  private wlmDetail(stack: string): { tsr?: number; health?: number; abnorm?: number } {
+    const m = this.distributor.config.method;
+    if (m !== 'basewlm' && m !== 'serverwlm') return {};
+    const w = this.distributor.wlmOf(stack);
+    return m === 'basewlm' ? { tsr: w.tsr } : { tsr: w.tsr, health: w.health, abnorm: w.abnorm };
   }
 }

@@ -103,6 +103,8 @@ describe('the distributor in a running sysplex', () => {
     expectAllOk(r);
     expect(targets(r).filter((s) => s === 'SYS2').length).toBe(2);
     expect(synChoices(r)[0]?.reason).toMatch(/^SERVERWLM: .*weights SYS2 4, SYS3 8/);
+    const vdpt = r.sim.trace.events.find((e) => e.kind === 'app' && e.app === 'VDPT' && e.data?.stack === 'SYS2');
+    expect(vdpt?.kind === 'app' ? vdpt.message : '').toMatch(/^Dest: 10\.10\.10\.10\.\.80 DestXCF: 10\.9\.0\.2 TotalConn: 0 Rdy: 1 WLM: 4 TSR: 100 Health: 50 Abnorm: 0 ActiveConn: 0 Flg: ServerWLM/);
   });
 
   it('SMTP under ROUNDROBIN: the target app greets on accept and serves the whole session', () => {
