@@ -66,6 +66,8 @@ export function App() {
 
 // The inspector (dissectors, hex dump) loads after the first paint: it is not needed to start.
 // Memoised: it re-renders only when the event it shows changes, not on every step.
+// Exports (pcap writer, SVG/PNG/Mermaid builders) load when the lab has drawn.
+const ExportMenu = lazy(() => import('./components/export-menu').then((m) => ({ default: m.ExportMenu })));
 const Inspector = memo(lazy(() => import('./components/inspector').then((m) => ({ default: m.Inspector }))));
 
 /**
@@ -148,6 +150,11 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
           <dd data-testid="event-count">{run.events.length}</dd>
         </dl>
         <InvariantChips run={run} step={step} />
+        {mode === 'lab' && (
+          <Suspense fallback={null}>
+            <ExportMenu run={run} step={step} />
+          </Suspense>
+        )}
       </section>
       <Timeline run={run} />
       <Views run={run} step={step} />

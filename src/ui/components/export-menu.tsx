@@ -6,7 +6,7 @@
  */
 import { useId, useMemo, useState } from 'react';
 import { download, eventLogText, exportBaseName, ladderSvg, mermaidSequence, pcapFile, pcapPoints, pngBlob, scenarioJson, svgDocument } from '../export';
-import { forkParams } from '../hooks/use-lab-run';
+import { runParams } from '../hooks/use-lab-run';
 import { useLabStore } from '../store/lab-store';
 import type { CapturePoint } from '../../sim/net/capture';
 import type { LabRun } from '../viewmodel/lab-run';
@@ -22,18 +22,19 @@ export interface ExportMenuProps {
 /** Pixels per SVG unit in the PNG: sharp on high-density screens and in slides. */
 const PNG_SCALE = 2;
 
-/** The lab's forks as scenario parameters: the same ones the run was computed with. */
-function useForkParams(scenario: string): Record<string, unknown> {
+/** The lab's edits and forks as scenario parameters: the same ones the run was computed with. */
+function useRunParams(scenario: string): Record<string, unknown> {
+  const edits = useLabStore((s) => s.edits);
   const faults = useLabStore((s) => s.faults);
   const crash = useLabStore((s) => s.crash);
   const refusing = useLabStore((s) => s.refusing);
-  return useMemo(() => forkParams(scenario, { faults, crash, refusing }), [scenario, faults, crash, refusing]);
+  return useMemo(() => runParams(scenario, edits, { faults, crash, refusing }), [scenario, edits, faults, crash, refusing]);
 }
 
 /** The export menu: a disclosure named "Export" holding one button per file kind. */
 export function ExportMenu({ run, step }: ExportMenuProps) {
   const selected = useLabStore((s) => s.selected);
-  const params = useForkParams(run.scenario);
+  const params = useRunParams(run.scenario);
   const points = useMemo(() => pcapPoints(run), [run]);
   const [chosenPoint, setChosenPoint] = useState('');
   const [status, setStatus] = useState('');

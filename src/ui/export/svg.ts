@@ -3,13 +3,14 @@
  * The ladder as a standalone SVG file (DOM). The on-screen ladder is two
  * <svg>s (a sticky header and a body that holds only the rows near the scroll
  * position), so the export draws the whole ladder afresh into one detached
- * <svg> with the same renderer, then serialises it with its style sheet, a
+ * <svg> with the same renderer, then serialises it with its styles as attributes, a
  * white background and the namespace declarations a file needs.
  */
 import vizCss from '../viz/viz.css?raw';
 import { ladderLayout, renderLadder, renderLadderHeader } from '../viz/ladder';
 import type { LabRun } from '../viewmodel/lab-run';
 import { buildLadder } from '../viewmodel/ladder-model';
+import { inlineRules } from './svg-inline';
 import { standaloneLadderCss } from './svg-style';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -63,7 +64,8 @@ const PAGE_ONLY_ATTRIBUTES = ['data-sig', 'tabindex', 'aria-pressed'];
 /**
  * A standalone, well-formed SVG document of `svg`: a copy with the namespace
  * declarations, a size (width, height, viewBox), the ladder's style sheet
- * embedded and a white background behind everything.
+ * applied as presentation attributes (svg-inline.ts says why) and a white
+ * background behind everything.
  */
 export function svgDocument(svg: SVGSVGElement, css: string = ladderStyles()): string {
   const doc = svg.ownerDocument;
@@ -76,11 +78,10 @@ export function svgDocument(svg: SVGSVGElement, css: string = ladderStyles()): s
   copy.setAttribute('height', String(height));
   copy.setAttribute('viewBox', svg.getAttribute('viewBox') ?? `0 0 ${width} ${height}`);
   for (const name of PAGE_ONLY_ATTRIBUTES) for (const el of copy.querySelectorAll(`[${name}]`)) el.removeAttribute(name);
-  const style = doc.createElementNS(SVG_NS, 'style');
-  style.textContent = css;
+  inlineRules(copy, css);
   const paper = doc.createElementNS(SVG_NS, 'rect');
   setAttributes(paper, { x: 0, y: 0, width: '100%', height: '100%', fill: '#ffffff' });
-  copy.prepend(style, paper);
+  copy.prepend(paper);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
 }
 
