@@ -20,7 +20,9 @@ export interface EventHandle {
 interface Entry {
   time: SimTime;
   seq: number;
-  action: EventAction | null;
+  /** Called with `target`; a plain EventAction ignores it. */
+  action: ((target: never) => void) | null;
+  target: unknown;
   done: boolean;
   /** Position in the heap array; −1 once it has left the heap. */
   index: number;
@@ -74,10 +76,19 @@ export class Scheduler {
 
   /** Schedule `action` at absolute time `time` (not before now). */
   at(time: SimTime, action: EventAction): EventHandle {
+    return this.call(time, action, undefined);
+  }
+
+  /**
+   * Schedule `action(target)` at absolute time `time` (not before now). Hot
+   * callers pass one shared function and the object it acts on, instead of
+   * allocating a closure (and its context) per event.
+   */
+  call<T>(time: SimTime, action: (target: T) => void, target: T): EventHandle {
     if (!isSimTime(time) || time < this.current) {
       throw new RangeError(`cannot schedule at ${time} µs: now is ${this.current} µs`);
     }
-    const entry: Entry = { time, seq: this.nextSeq++, action, done: false, index: -1 };
+    const entry: Entry = { time, seq: this.nextSeq++, action, target, done: false, index: -1 };
     this.push(entry);
     return entry;
   }
@@ -96,6 +107,7 @@ export class Scheduler {
     }
     entry.done = true;
     entry.action = null;
+    entry.target = undefined;
   }
 
   /** Ask the running loop to stop after the current event. */
@@ -119,11 +131,13 @@ export class Scheduler {
       if (top.done) continue; // cancelled through another scheduler
       this.current = top.time;
       top.done = true;
-      const action = top.action as EventAction;
+      const action = top.action as (target: unknown) => void;
+      const target = top.target;
       top.action = null;
+      top.target = undefined;
       events++;
       this.executed++;
-      action();
+      action(target);
       if (this.stopRequested) return { kind: 'stopped', events };
     }
   }

@@ -98,6 +98,15 @@ class Direction {
   }
 }
 
+/** A packet on the wire: what its arrival event needs, in one object rather than a closure and its context. */
+interface InFlight {
+  readonly link: Link;
+  readonly to: Interface;
+  readonly packetId: number;
+  readonly bytes: Uint8Array;
+  readonly sentAt: SimTime;
+}
+
 /** A full-duplex point-to-point link. */
 export class Link {
   private readonly dirs: [Direction, Direction];
@@ -159,7 +168,7 @@ export class Link {
       );
       return;
     }
-    this.sim.scheduler.at(arrives, () => this.arrive(to, packetId, bytes, now));
+    this.sim.scheduler.call(arrives, Link.land, { link: this, to, packetId, bytes, sentAt: now });
     if (dir.rng.chancePerMille(f.duplicatePerMille)) this.duplicate(from, to, packetId, bytes, arrives, now);
   }
 
@@ -173,15 +182,21 @@ export class Link {
   private duplicate(from: Interface, to: Interface, packetId: number, bytes: Uint8Array, arrives: SimTime, sentAt: SimTime): void {
     const copyId = this.sim.trace.registerPacket(bytes, from.host.name, packetId);
     this.sim.trace.record({ kind: 'packet-duplicate', node: from.host.name, iface: from.name, packetId, copyId });
-    this.sim.scheduler.at(arrives, () => this.arrive(to, copyId, bytes, sentAt));
+    this.sim.scheduler.call(arrives, Link.land, { link: this, to, packetId: copyId, bytes, sentAt });
   }
 
-  private arrive(to: Interface, packetId: number, bytes: Uint8Array, sentAt: SimTime): void {
+  /** The arrival event of every packet on every link: one shared function, so scheduling a packet makes no closure. */
+  private static land(this: void, p: InFlight): void {
+    p.link.arrive(p);
+  }
+
+  /** A packet reaches the far end: dropped if the link went down meanwhile. */
+  private arrive(p: InFlight): void {
     if (!this.up) {
-      this.sim.trace.record({ kind: 'packet-drop', node: to.host.name, iface: to.name, packetId, reason: 'link-down' });
+      this.sim.trace.record({ kind: 'packet-drop', node: p.to.host.name, iface: p.to.name, packetId: p.packetId, reason: 'link-down' });
       return;
     }
-    this.onArrive(to, packetId, bytes, sentAt);
+    this.onArrive(p.to, p.packetId, p.bytes, p.sentAt);
   }
 
   private sideOf(iface: Interface): 0 | 1 {

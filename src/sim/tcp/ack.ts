@@ -65,7 +65,7 @@ function newlyAcked(conn: Connection, seg: InboundSegment): void {
     onNewAck(t.cc, acked, t.sendMss);
   }
   if (t.sndUna === t.sndMax) conn.cancelTimer('rto');
-  else conn.restartRto(() => onRtoExpired(conn)); // RFC 6298 (5.3)
+  else conn.restartRto(onRtoExpired); // RFC 6298 (5.3)
   if (t.sendBuffer.length < t.options.sendBufferBytes) conn.notify('writable');
 }
 

@@ -57,6 +57,18 @@ type Notification = 'established' | 'readable' | 'writable' | 'peer-closed' | Cl
 /** The names of the connection's timers. */
 export type TcpTimer = 'rto' | 'delayed-ack' | 'persist' | 'time-wait';
 
+/** What a timer's event needs when it fires. */
+interface ArmedTimer {
+  readonly conn: Connection;
+  readonly name: TcpTimer;
+  readonly fire: (conn: Connection) => void;
+}
+
+/** TIME-WAIT ran out (2·MSL): the machine closes the connection. */
+export function timeWaitExpired(conn: Connection): void {
+  conn.control('TIME_WAIT_EXPIRED');
+}
+
 /** A TCP connection hosted on the kernel. */
 export class Connection {
   handlers: TcpSocketHandlers = {};
@@ -127,7 +139,7 @@ export class Connection {
       case 'sendRst':
         return sendRst(this);
       case 'startTimeWaitTimer':
-        return this.setTimer('time-wait', 2 * this.tcb.profile.mslUs, () => this.control('TIME_WAIT_EXPIRED'));
+        return this.setTimer('time-wait', 2 * this.tcb.profile.mslUs, timeWaitExpired);
       case 'cancelTimers':
         return this.cancelAllTimers();
       case 'signalEstablished':
@@ -201,20 +213,27 @@ export class Connection {
 
   // ---- timers ----------------------------------------------------------------
 
-  /** Arm (or re-arm) a timer on the simulation clock. */
-  setTimer(name: TcpTimer, delayUs: number, fire: () => void): void {
+  /**
+   * Arm (or re-arm) a timer on the simulation clock. `fire` is given the
+   * connection, so callers pass a shared function rather than a closure.
+   */
+  setTimer(name: TcpTimer, delayUs: number, fire: (conn: Connection) => void): void {
     this.cancelTimer(name);
-    const handle = this.host.sim.scheduler.after(delayUs, () => {
-      this.storeTimer(name, null);
-      if (name !== 'delayed-ack') {
-        const trace = this.host.sim.trace;
-        if (trace.on) trace.record({ kind: 'timer', node: this.host.hostName, name: `${name} ${this.name}`, action: 'fire' });
-        else trace.tally();
-      }
-      fire();
-      this.flush();
-    });
-    this.storeTimer(name, handle);
+    const scheduler = this.host.sim.scheduler;
+    this.storeTimer(name, scheduler.call(scheduler.now + delayUs, Connection.expire, { conn: this, name, fire }));
+  }
+
+  /** A timer's event: one shared function for every timer of every connection. */
+  private static expire(this: void, timer: ArmedTimer): void {
+    const conn = timer.conn;
+    conn.storeTimer(timer.name, null);
+    if (timer.name !== 'delayed-ack') {
+      const trace = conn.host.sim.trace;
+      if (trace.on) trace.record({ kind: 'timer', node: conn.host.hostName, name: `${timer.name} ${conn.name}`, action: 'fire' });
+      else trace.tally();
+    }
+    timer.fire(conn);
+    conn.flush();
   }
 
   /** True when the timer is armed. */
@@ -275,7 +294,7 @@ export class Connection {
   }
 
   /** (Re)start the retransmission timer with the current, backed-off RTO. */
-  restartRto(onExpire: () => void): void {
+  restartRto(onExpire: (conn: Connection) => void): void {
     this.setTimer('rto', currentRto(this.tcb.rtt, this.tcb.profile.rtoMaxUs), onExpire);
   }
 

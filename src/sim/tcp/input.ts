@@ -5,7 +5,7 @@
  * 7323 PAWS are folded into the first steps.
  */
 import { TcpFlag } from '../wire/types';
-import type { Connection } from './connection';
+import { timeWaitExpired, type Connection } from './connection';
 import { has, segmentLength, type InboundSegment } from './inbound';
 import { output, sendAck, sendSyn } from './output';
 import { failsPaws, isAcceptable, offeredWindow, shouldRecordTimestamp } from './segment-rules';
@@ -243,7 +243,7 @@ export function onFin(conn: Connection): void {
 }
 
 function restartTimeWait(conn: Connection): void {
-  conn.setTimer('time-wait', 2 * conn.tcb.profile.mslUs, () => conn.control('TIME_WAIT_EXPIRED'));
+  conn.setTimer('time-wait', 2 * conn.tcb.profile.mslUs, timeWaitExpired);
 }
 
 function challengeAck(conn: Connection, why: string): void {

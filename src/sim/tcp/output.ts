@@ -125,10 +125,18 @@ export function sendSyn(conn: Connection, synAck: boolean): void {
   t.sndNxt = seqAdd(t.iss, 1);
   t.sndMax = t.sndNxt;
   if (!t.rttProbe && !t.synRetransmitted) t.rttProbe = { seq: t.iss, sentAt: conn.now };
-  conn.restartRto(() => onSynTimeout(conn, synAck));
+  conn.restartRto(synAck ? onSynAckTimeout : onSynTimeout);
 }
 
-function onSynTimeout(conn: Connection, synAck: boolean): void {
+function onSynTimeout(conn: Connection): void {
+  synTimeout(conn, false);
+}
+
+function onSynAckTimeout(conn: Connection): void {
+  synTimeout(conn, true);
+}
+
+function synTimeout(conn: Connection, synAck: boolean): void {
   const t = conn.tcb;
   // A CLOSE in SYN-RECEIVED moves to FIN-WAIT-1 with our SYN still unacknowledged
   // (RFC 9293 §3.10.4): the SYN-ACK must still be retransmitted, or nothing ever is.
@@ -159,7 +167,7 @@ export function sendAck(conn: Connection): void {
 /** ACK after the delayed-ACK timeout, or now when delayed ACKs are off; a segment sent meanwhile carries it. */
 export function scheduleAck(conn: Connection): void {
   if (!conn.tcb.options.delayedAck) return sendAck(conn);
-  if (!conn.hasTimer('delayed-ack')) conn.setTimer('delayed-ack', conn.tcb.profile.delayedAckUs, () => sendAck(conn));
+  if (!conn.hasTimer('delayed-ack')) conn.setTimer('delayed-ack', conn.tcb.profile.delayedAckUs, sendAck);
 }
 
 /** Send RST,ACK from SND.NXT (ABORT, RFC 9293 §3.10.5). */
@@ -227,7 +235,7 @@ export function sendData(conn: Connection, seq: number, len: number, fin: boolea
   }
   if (seq === t.sndNxt) t.sndNxt = end;
   if (seqGt(end, t.sndMax)) t.sndMax = end;
-  if (!conn.hasTimer('rto')) conn.restartRto(() => onRtoExpired(conn));
+  if (!conn.hasTimer('rto')) conn.restartRto(onRtoExpired);
 }
 
 /** RTO expiry (RFC 6298 (5.4)–(5.6)): back off, collapse cwnd, go back to SND.UNA. */
@@ -250,7 +258,7 @@ export function onRtoExpired(conn: Connection): void {
   const fin = t.finQueued && len === unsentBytes(t);
   conn.cancelTimer('rto');
   sendData(conn, t.sndUna, len, fin, 'retransmit');
-  conn.restartRto(() => onRtoExpired(conn));
+  conn.restartRto(onRtoExpired);
 }
 
 /**
@@ -279,7 +287,7 @@ function armPersist(conn: Connection): void {
   t.persisting = true;
   const base = Math.max(t.rtt.rtoUs, t.profile.rtoMinUs);
   const delay = Math.min(t.profile.rtoMaxUs, base * 2 ** t.persistBackoff);
-  conn.setTimer('persist', delay, () => onPersist(conn));
+  conn.setTimer('persist', delay, onPersist);
 }
 
 /**

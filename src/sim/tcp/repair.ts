@@ -172,7 +172,7 @@ export function importConnection(layer: TcpLayer, s: TcpRepairState, handlers: T
   conn.handlers = handlers;
   layer.connections.set(connectionKey(tcb), conn);
   layer.sim.trace.record({ kind: 'state-change', node: layer.hostName, machine: `tcp ${conn.name}`, from: 'CLOSED', to: s.state, cause: 'REPAIR_RESTORE' });
-  if (tcb.sndUna !== tcb.sndMax) conn.restartRto(() => onRtoExpired(conn));
+  if (tcb.sndUna !== tcb.sndMax) conn.restartRto(onRtoExpired);
   output(conn);
   // Like Linux leaving repair mode (it sends a window probe), make sure the peer hears
   // about bytes the old owner received but never acknowledged: its delayed ACK died with the freeze.
@@ -202,6 +202,6 @@ export function reattachConnection(layer: TcpLayer, conn: Connection, state: Tcp
   conn.closeReason = null;
   layer.connections.set(connectionKey(conn.tcb), conn);
   layer.sim.trace.record({ kind: 'state-change', node: layer.hostName, machine: `tcp ${conn.name}`, from: 'CLOSED', to: state, cause: 'REPAIR_REATTACH' });
-  if (conn.tcb.sndUna !== conn.tcb.sndMax) conn.restartRto(() => onRtoExpired(conn));
+  if (conn.tcb.sndUna !== conn.tcb.sndMax) conn.restartRto(onRtoExpired);
   output(conn);
 }
