@@ -17,7 +17,7 @@ import type { ConnectionRoutingTable, DptRow } from '../../sim/sysplex/tables';
 import { formatIpv4Address } from '../../sim/wire/ipv4-address';
 
 /** A timed change of one stack's WLM inputs (BASEWLM / SERVERWLM). */
-export type WlmChange = { readonly atUs: number; readonly stack: string } & Partial<WlmInputs>;
+export type WlmChange = { readonly atUs: number; readonly stack: string } & { readonly [K in keyof WlmInputs]?: WlmInputs[K] | undefined };
 
 /** SYN-time distribution settings of a routing stack. */
 export interface SynDistribution {
