@@ -8,6 +8,7 @@ import { decodeShare, encodeShare, looksLikeShareLink } from '../codec';
 import { deflateRaw, inflateRawCapped } from '../deflate';
 import type { ShareDocument } from '../document';
 import { jsonDepth } from '../json-depth';
+import { loadShare } from '../load-share';
 import { MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_LINK_CHARS, MAX_PANELS, MAX_TITLE_CHARS } from '../limits';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -34,6 +35,23 @@ describe('where the document is in a link', () => {
     ['surrounding whitespace from a paste', (f: string) => `  ${f}\n`],
   ])('%s', async (_name, wrap) => {
     expect(await decodeShare(wrap(await encodeShare(DOC)))).toEqual({ ok: true, doc: DOC });
+  });
+
+  it.each([
+    ['an empty fragment after an old query: the query counts', 'https://lab.example/?scenario=zero-window#', { ok: true, doc: { v: 1, scenario: 'zero-window', seed: 1 } }],
+    ['a URL with nothing to share', 'https://lab.example/handoff/', { ok: false, error: 'not a share link: expected #v1.… or ?scenario=…' }],
+    ['an empty v1 payload', 'https://lab.example/#v1.', { ok: false, error: 'the link’s data is not valid deflate data (truncated or corrupted)' }],
+  ])('%s', async (_name, link, result) => {
+    expect(await decodeShare(link)).toEqual(result);
+  });
+
+  it('loadShare gives the CLI a scenario with completed parameters, and --seed wins over the link’s', async () => {
+    const loaded = await loadShare(await encodeShare(DOC), 9);
+    if (!loaded.ok) throw new Error(loaded.error);
+    expect(loaded.value.scenario.id).toBe('http-transfer');
+    expect(loaded.value.seed).toBe(9);
+    expect(loaded.value.params).toMatchObject({ clients: 2, xcfDelayUs: 100, stacks: ['SYS1', 'SYS2', 'SYS3'] });
+    expect(await loadShare('#v1.AAAA')).toEqual({ ok: false, error: 'the link’s data is not valid deflate data (truncated or corrupted)' });
   });
 
   it('tells links from scenario ids and file names', () => {
