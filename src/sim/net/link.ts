@@ -62,11 +62,13 @@ class Direction {
   busyUntil: SimTime = 0;
   /**
    * Departure times of packets still queued or on the transmitter, oldest
-   * first; null while the transmitter is idle, which on most links is nearly
-   * always, so an idle link holds no array.
+   * first: departures[head, tail). Made on the first send and reused from the
+   * start whenever the transmitter goes idle, so sending on an idle link
+   * allocates nothing.
    */
   private departures: SimTime[] | null = null;
   private head = 0;
+  private tail = 0;
 
   constructor(
     public props: LinkProperties,
@@ -76,24 +78,25 @@ class Direction {
   queued(now: SimTime): number {
     const departures = this.departures;
     if (departures === null) return 0;
-    while (this.head < departures.length && (departures[this.head] as number) <= now) this.head++;
-    if (this.head === departures.length) {
-      this.departures = null;
+    while (this.head < this.tail && (departures[this.head] as number) <= now) this.head++;
+    if (this.head === this.tail) {
       this.head = 0;
+      this.tail = 0;
       return 0;
     }
-    if (this.head > 1024 && this.head * 2 > departures.length) {
-      departures.splice(0, this.head);
+    if (this.head > 1024 && this.head * 2 > this.tail) {
+      departures.copyWithin(0, this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
-    return departures.length - this.head;
+    return this.tail - this.head;
   }
 
   enqueue(now: SimTime, bytes: number): SimTime {
     const start = Math.max(now, this.busyUntil);
     this.busyUntil = start + serialisationUs(bytes, this.props.bandwidthBps);
-    if (this.departures === null) this.departures = [this.busyUntil];
-    else this.departures.push(this.busyUntil);
+    this.departures ??= [];
+    this.departures[this.tail++] = this.busyUntil;
     return this.busyUntil;
   }
 }

@@ -58,7 +58,7 @@ export class TcpLayer implements ConnectionHost {
   private readonly table = new ConnectionTable();
   /** Live connections by 4-tuple key (connectionKey). */
   readonly connections: Map<string, Connection> = this.table;
-  private readonly listeners = new Map<string, { onAccept: (c: Connection) => void; options: TcpSocketOptions; listener: Listener }>();
+  private readonly listeners = new Map<number, { onAccept: (c: Connection) => void; options: TcpSocketOptions; listener: Listener }>();
   private readonly isnSecret: number;
   /** IPv4 fields of the segment being sent, rewritten per segment: the encoder reads them at once and keeps nothing. */
   private readonly ipHeader = { src: 0, dst: 0, protocol: IpProtocol.TCP, ttl: 64, identification: 0 };
@@ -383,6 +383,7 @@ export function connectionKey(t: { localAddress: number; localPort: number; remo
   return `${t.localAddress}:${t.localPort}:${t.remoteAddress}:${t.remotePort}`;
 }
 
-function listenKey(address: number, port: number): string {
-  return `${address}:${port}`;
+/** A listening socket's key: address and port in one number (below 2^48), so a SYN's lookup builds no string. */
+function listenKey(address: number, port: number): number {
+  return address * 0x1_0000 + port;
 }
