@@ -31,6 +31,18 @@ describe('Scheduler', () => {
     expect(seen).toEqual([10, 15]);
   });
 
+  it('calls a shared action with the target it was scheduled for, in order with plain events', () => {
+    const s = new Scheduler();
+    const seen: string[] = [];
+    const record = (target: { name: string }): void => void seen.push(`${target.name}@${s.now}`);
+    s.call(7, record, { name: 'b' });
+    s.at(7, () => seen.push(`plain@${s.now}`));
+    s.call(3, record, { name: 'a' });
+    s.cancel(s.call(5, record, { name: 'cancelled' }));
+    s.runUntil(100, { maxEvents: 10 });
+    expect(seen).toEqual(['a@3', 'b@7', 'plain@7']);
+  });
+
   it('skips cancelled events', () => {
     const s = new Scheduler();
     const seen: string[] = [];
