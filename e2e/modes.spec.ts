@@ -36,9 +36,9 @@ test('embed mode: the Embed snippet runs the lab inside an iframe, driven by key
   const errors = watchConsole(page);
   await page.goto('./?scenario=smtp-transfer&seed=3&step=10');
   await page.getByRole('button', { name: 'Embed…' }).click();
+  await expect(page.getByLabel('Snippet')).toHaveValue(/#v1\./);
   const snippet = await page.getByLabel('Snippet').inputValue();
-  expect(snippet).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:4173\/\?[^"]*embed=1[^"]*" title="Handoff Lab: [^"]+"/);
-  expect(snippet).toContain('scenario=smtp-transfer');
+  expect(snippet).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:4173\/\?embed=1#v1\.[A-Za-z0-9_-]+" title="Handoff Lab: SMTP transfer with envelope"/);
 
   const host = await browser.newPage();
   const hostErrors = watchConsole(host);
@@ -57,7 +57,7 @@ test('embed mode: the Embed snippet runs the lab inside an iframe, driven by key
   expect(atTransfer).toBeGreaterThan(12);
   await host.keyboard.press('Home');
   await expect(readout).toHaveAttribute('data-step', '-1');
-  await expect(frame.getByRole('link', { name: 'Open in Handoff Lab ↗' })).toHaveAttribute('href', /scenario=smtp-transfer/);
+  await expect(frame.getByRole('link', { name: 'Open in Handoff Lab ↗' })).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:4173\/#v1\./);
   await host.screenshot({ path: testInfo.outputPath('embed.png') });
   expect(hostErrors).toEqual([]);
   expect(errors).toEqual([]);

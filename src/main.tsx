@@ -1,12 +1,45 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/app';
+import { useLabStore } from './ui/store/lab-store';
+import { AUTOSAVE_KEY } from './ui/share/keys';
 import './ui/styles.css';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/** True when storage holds an autosave (and can be read at all). */
+function hasAutosave(): boolean {
+  try {
+    return localStorage.getItem(AUTOSAVE_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Before the first render, open what the address or the autosave names, so the
+ * page never flashes the default run first. The decoder loads only when there
+ * is something to decode; it never throws, and a bad link becomes a message.
+ */
+async function restore(): Promise<void> {
+  if (location.hash.length <= 1 && !hasAutosave()) return;
+  const { restoreAtStartup, safeStorage } = await import('./ui/share/startup');
+  const restored = await restoreAtStartup(location, safeStorage());
+  if (restored.state) useLabStore.getState().restore(restored.state);
+  if (restored.error) useLabStore.setState({ urlError: restored.error });
+}
+
+function render(): void {
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element');
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+  void import('./ui/share/sync').then((m) => m.startShareSync());
+}
+
+// No top-level await: the lazy chunks import from this one, and awaiting them here would make the
+// bundler split every shared module into its own file to break the cycle.
+restore()
+  .catch((e: unknown) => useLabStore.setState({ urlError: `The saved state could not be restored: ${e instanceof Error ? e.message : String(e)}` }))
+  .finally(render);

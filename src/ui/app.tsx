@@ -12,10 +12,9 @@ import { ShortcutsDialog } from './components/shortcuts-dialog';
 import { TablesPanel } from './components/tables-panel';
 import { TcpStateDiagram } from './components/state-diagram';
 import { Timeline } from './components/timeline';
-import { TraceTable } from './components/trace-table';
 import { useLabRun } from './hooks/use-lab-run';
 import { useLabStore } from './store/lab-store';
-import { traceRows } from './run-view';
+import { usePanel } from './store/use-panel';
 
 /** The lab: one run, one timeline, linked views. */
 export function App() {
@@ -91,14 +90,20 @@ const InspectorPanel = memo(function InspectorPanel({ run, step }: { run: import
   );
 });
 
-/** The full event list: built once per run, and only while open (it decodes every packet). */
+// The full event list decodes every packet: its code and its rows load only when it is opened.
+const RunEvents = lazy(() => import('./components/trace-table').then((m) => ({ default: m.RunEvents })));
+
+/** The full event list, in a fold a link can reopen. */
 const TraceDetails = memo(function TraceDetails({ run }: { run: import('./viewmodel/lab-run').LabRun }) {
-  const [open, setOpen] = useState(false);
-  const rows = useMemo(() => (open ? traceRows(run) : []), [open, run]);
+  const { open, onToggle } = usePanel('events');
   return (
-    <details className="trace-details" onToggle={(e) => setOpen((e.currentTarget).open)}>
+    <details className="trace-details" open={open} onToggle={onToggle}>
       <summary>Every event of the run</summary>
-      {open && <TraceTable rows={rows} />}
+      {open && (
+        <Suspense fallback={<p>Decoding the events…</p>}>
+          <RunEvents run={run} />
+        </Suspense>
+      )}
     </details>
   );
 });
@@ -132,10 +137,17 @@ function Blank() {
 
 function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; state: import('./viewmodel/state-at').StateAt }) {
   const mode = useLabStore((s) => s.mode);
+  const title = useLabStore((s) => s.title);
   return (
     <>
       <section className="summary" aria-label="Run">
         <dl>
+          {title && (
+            <>
+              <dt>Title</dt>
+              <dd data-testid="share-title">{title}</dd>
+            </>
+          )}
           <dt>Scenario</dt>
           <dd data-testid="scenario">{run.title}</dd>
           <dt>Seed</dt>

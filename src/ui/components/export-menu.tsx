@@ -8,6 +8,7 @@ import { useId, useMemo, useState } from 'react';
 import { download, eventLogText, exportBaseName, ladderSvg, mermaidSequence, pcapFile, pcapPoints, pngBlob, scenarioJson, svgDocument } from '../export';
 import { runParams } from '../hooks/use-lab-run';
 import { useLabStore } from '../store/lab-store';
+import { usePanel } from '../store/use-panel';
 import type { CapturePoint } from '../../sim/net/capture';
 import type { LabRun } from '../viewmodel/lab-run';
 import './export-menu.css';
@@ -34,6 +35,7 @@ function useRunParams(scenario: string): Record<string, unknown> {
 /** The export menu: a disclosure named "Export" holding one button per file kind. */
 export function ExportMenu({ run, step }: ExportMenuProps) {
   const selected = useLabStore((s) => s.selected);
+  const exportPanel = usePanel('export');
   const params = useRunParams(run.scenario);
   const points = useMemo(() => pcapPoints(run), [run]);
   const [chosenPoint, setChosenPoint] = useState('');
@@ -65,7 +67,7 @@ export function ExportMenu({ run, step }: ExportMenuProps) {
   const saveLog = (): void => download(`${base}-events.txt`, eventLogText(run), 'text/plain;charset=utf-8');
 
   return (
-    <details className="export-menu">
+    <details className="export-menu" open={exportPanel.open} onToggle={exportPanel.onToggle}>
       <summary>Export</summary>
       <div className="export-menu-body">
         <fieldset>

@@ -1,15 +1,27 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useLabStore } from '../store/lab-store';
-import { embedSnippet, labUrl } from '../store/lab-url';
+import { embedSnippet } from '../share/embed-snippet';
+import { useShareLink } from '../share/use-share-link';
 
-/** Switch to presenter mode and back, and get an embed snippet. */
+const ShareDialog = lazy(() => import('./share-dialog').then((m) => ({ default: m.ShareDialog })));
+
+/** Share the view, switch to presenter mode and back, and get an embed snippet. */
 export function ModeBar({ title }: { title: string }) {
   const mode = useLabStore((s) => s.mode);
   const setMode = useLabStore((s) => s.setMode);
   const [embedOpen, setEmbedOpen] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
   if (mode === 'embed') return <OpenFullLab />;
   return (
     <div className="mode-bar">
+      <button type="button" onClick={() => setShareOpen(true)}>
+        Share link…
+      </button>
+      {shareOpen && (
+        <Suspense fallback={null}>
+          <ShareDialog onClose={() => setShareOpen(false)} />
+        </Suspense>
+      )}
       <button type="button" aria-pressed={mode === 'presenter'} onClick={() => setMode(mode === 'presenter' ? 'lab' : 'presenter')}>
         {mode === 'presenter' ? 'Leave presenter mode' : 'Presenter mode'}
       </button>
@@ -25,10 +37,9 @@ export function ModeBar({ title }: { title: string }) {
 
 /** In an iframe: one link out to the full lab at the same state. */
 function OpenFullLab() {
-  const { scenario, seed, step } = useLabStore.getState();
-  const href = labUrl(location, { scenario, seed, step }, 'lab');
+  const href = useShareLink('lab');
   return (
-    <a className="open-full" href={href} target="_blank" rel="noopener noreferrer">
+    <a className="open-full" href={href || undefined} target="_blank" rel="noopener noreferrer">
       Open in Handoff Lab ↗
     </a>
   );
@@ -38,8 +49,8 @@ function OpenFullLab() {
 function EmbedDialog({ title, onClose }: { title: string; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [copied, setCopied] = useState(false);
-  const { scenario, seed, step } = useLabStore.getState();
-  const snippet = embedSnippet(labUrl(location, { scenario, seed, step }, 'embed'), title);
+  const link = useShareLink('embed');
+  const snippet = link ? embedSnippet(link, title) : '';
   useEffect(() => {
     ref.current?.showModal();
   }, []);

@@ -1,4 +1,6 @@
-import type { TraceRow } from '../run-view';
+import { useMemo } from 'react';
+import { traceRows, type TraceRow } from '../run-view';
+import type { LabRun } from '../viewmodel/lab-run';
 
 /** The trace as a table, one row per event, in order. */
 export function TraceTable({ rows }: { rows: readonly TraceRow[] }) {
@@ -30,4 +32,10 @@ export function TraceTable({ rows }: { rows: readonly TraceRow[] }) {
       </table>
     </section>
   );
+}
+
+/** The table for a run: rows built once per run. */
+export function RunEvents({ run }: { run: LabRun }) {
+  const rows = useMemo(() => traceRows(run), [run]);
+  return <TraceTable rows={rows} />;
 }

@@ -52,7 +52,7 @@ export function parseRules(css: string): Rule[] {
 /** Set each rule's declarations as attributes on the elements of `root` (itself included) that match it. */
 export function inlineRules(root: Element, css: string): void {
   for (const rule of parseRules(css)) {
-    const matches = [...(root.matches(rule.selector) ? [root] : []), ...root.querySelectorAll(rule.selector)];
+    const matches = [...(root.matches(rule.selector) ? [root] : []), ...Array.from(root.querySelectorAll(rule.selector))];
     for (const el of matches) for (const [name, value] of rule.declarations) el.setAttribute(name, value);
   }
 }

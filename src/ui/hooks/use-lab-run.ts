@@ -1,32 +1,18 @@
 import { useMemo } from 'react';
-import { findScenario } from '../../scenarios/registry';
-import type { ScriptedFault } from '../../scenarios/scripted-faults';
+import { combineParams, forksToParams, type Forks } from '../../share/forks';
 import { runLab, type LabRun } from '../viewmodel/lab-run';
 import { StateFolder } from '../viewmodel/state-at';
 
-/** Forks a person added by clicking: they become scenario parameters, so the run replays deterministically. */
-export interface Forks {
-  readonly faults: readonly ScriptedFault[];
-  readonly crash: { readonly stack: string; readonly atUs: number } | null;
-  readonly refusing: readonly string[];
-}
+export type { Forks };
 
-/** Scenario parameters for the forks: only sysplex scenarios take them. A refusing fork applies to the edited targets when there are some. */
+/** Scenario parameters for the forks (see share/forks: one definition for the lab and its links). */
 export function forkParams(scenario: string, forks: Forks, edits: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
-  const def = findScenario(scenario);
-  const defaults = def?.defaults as { targets?: readonly { app: string; refuse?: string }[] } | undefined;
-  if (!defaults?.targets) return {};
-  const targets = (Array.isArray(edits.targets) ? edits.targets : defaults.targets) as readonly { app: string; refuse?: string }[];
-  const params: Record<string, unknown> = {};
-  if (forks.faults.length > 0) params.faults = forks.faults;
-  if (forks.crash) params.crash = forks.crash;
-  if (forks.refusing.length > 0) params.targets = targets.map((t) => (forks.refusing.includes(t.app) ? { ...t, refuse: 'always', reason: 'refused by you' } : t));
-  return params;
+  return forksToParams(scenario, forks, edits);
 }
 
-/** The parameters a run gets: the editor's overrides, with the forks on top. */
+/** The parameters a run gets: the editor's overrides, with the forks on top — what a link's `params` holds. */
 export function runParams(scenario: string, edits: Readonly<Record<string, unknown>>, forks: Forks): Record<string, unknown> {
-  return { ...edits, ...forkParams(scenario, forks, edits) };
+  return combineParams(scenario, edits, forks);
 }
 
 /** The run for (scenario, seed, edits, forks), computed once, with its state folder; or an error to show. */

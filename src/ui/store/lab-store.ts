@@ -47,6 +47,14 @@ export interface LabState {
   readonly edits: Readonly<Record<string, unknown>>;
   /** Run the scenario with these overrides (validated by the editor); forks are cleared, they named the old run's packets. */
   readonly applyEdits: (edits: Readonly<Record<string, unknown>>) => void;
+  /** A label a person gave the shared view (plain text, shown as text). */
+  readonly title: string;
+  /** Panels that are open (a link reopens them): 'editor', 'events', 'export'. */
+  readonly panels: readonly string[];
+  readonly setPanel: (name: string, open: boolean) => void;
+  readonly setTitle: (title: string) => void;
+  /** Replace what a link or the autosave restores, in one update. */
+  readonly restore: (state: RestoredState) => void;
   readonly setMode: (mode: LabMode) => void;
   readonly toggleBlank: () => void;
   readonly addFault: (fault: ScriptedFault) => void;
@@ -60,6 +68,20 @@ export interface LabState {
   readonly setSpeed: (speed: number) => void;
   readonly select: (index: number | null) => void;
   readonly setShortcutsOpen: (open: boolean) => void;
+}
+
+/** What a share link or the autosave carries. */
+export interface RestoredState {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly step: number;
+  readonly selected: number | null;
+  readonly edits: Readonly<Record<string, unknown>>;
+  readonly faults: readonly ScriptedFault[];
+  readonly crash: { readonly stack: string; readonly atUs: number } | null;
+  readonly refusing: readonly string[];
+  readonly title: string;
+  readonly panels: readonly string[];
 }
 
 interface FromUrl {
@@ -121,6 +143,11 @@ export const useLabStore = create<LabState>()((set) => ({
   crashStack: (stack, atUs) => set({ crash: { stack, atUs }, playing: false }),
   makeRefuse: (app) => set((s) => ({ refusing: s.refusing.includes(app) ? s.refusing : [...s.refusing, app], playing: false })),
   clearForks: () => set({ faults: [], crash: null, refusing: [] }),
+  title: '',
+  panels: [],
+  setPanel: (name, open) => set((s) => ({ panels: open ? (s.panels.includes(name) ? s.panels : [...s.panels, name]) : s.panels.filter((p) => p !== name) })),
+  setTitle: (title) => set({ title }),
+  restore: (state) => set({ ...state, playing: false }),
   edits: {},
   applyEdits: (edits) => set({ edits, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
   setScenario: (scenario) => set({ scenario, edits: {}, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
