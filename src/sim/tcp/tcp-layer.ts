@@ -372,6 +372,10 @@ class ConnectionTable extends Map<string, Connection> {
     const remote = connection.tcb.remoteAddress;
     const bucket = this.byRemote.get(remote);
     if (!bucket) return;
+    if (bucket.length === 1 && bucket[0] === connection) {
+      this.byRemote.delete(remote); // the usual case: one connection per remote address
+      return;
+    }
     const rest = bucket.filter((c) => c !== connection);
     if (rest.length > 0) this.byRemote.set(remote, rest);
     else this.byRemote.delete(remote);
