@@ -1,23 +1,23 @@
-// Proves that click-forks survive a link: forksToParams gives what the lab's
-// own forkParams gives (random forks on every sysplex scenario), and
+// Proves that click-forks survive a link: a refusing fork marks the targets
+// the run really has (the editor's, else the scenario's), and
 // paramsToForks splits any link's parameters into forks and editor overrides
 // that combine back to the very same parameters, so the same run.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forkParams } from '../../ui/hooks/use-lab-run';
 import { combineParams, forksToParams, NO_FORKS, paramsToForks } from '../forks';
 import { forksArbitrary, paramsArbitrary, SHAREABLE_IDS } from './arbitraries';
 
 const scenarioAndForks = fc.constantFrom(...SHAREABLE_IDS).chain((id) => fc.tuple(fc.constant(id), forksArbitrary(id), paramsArbitrary(id)));
 
 describe('forks as parameters', () => {
-  it('forksToParams equals the lab’s forkParams', () => {
-    fc.assert(
-      fc.property(scenarioAndForks, ([id, forks]) => {
-        expect(forksToParams(id, forks)).toEqual(forkParams(id, forks));
-      }),
-      { numRuns: 500 },
-    );
+  it('a refusing fork marks the edited targets when the editor changed them, else the scenario’s own', () => {
+    const edited = [{ app: 'WEB2', stack: 'SYS2' }, { app: 'WEB4', stack: 'SYS3' }];
+    expect(forksToParams('http-transfer', { ...NO_FORKS, refusing: ['WEB4'] }, { targets: edited }).targets).toEqual([
+      { app: 'WEB2', stack: 'SYS2' },
+      { app: 'WEB4', stack: 'SYS3', refuse: 'always', reason: 'refused by you' },
+    ]);
+    const plain = forksToParams('http-transfer', { ...NO_FORKS, refusing: ['WEB3'] }).targets as { app: string; refuse?: string }[];
+    expect(plain.map((t) => [t.app, t.refuse ?? 'never'])).toEqual([['WEB2', 'never'], ['WEB3', 'always']]);
   });
 
   it('paramsToForks then combineParams gives the parameters back, for editor overrides with forks on top', () => {
