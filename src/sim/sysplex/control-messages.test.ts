@@ -12,7 +12,7 @@ import { flipBit, hex } from '../wire/test/wire-arbitraries';
 import { connKey, connName, connOfRepair, decodeControl, encodeControl, type ConnId, type ControlMessage, type TargetInfo } from './control-messages';
 
 /** Type codes 1, 2, … in the order of the module's header comment. */
-const TYPE_NAMES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED', 'CONN_MOVED', 'XCF_DATA', 'XCF_ACK'] as const;
+const TYPE_NAMES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED', 'CONN_MOVED', 'XCF_DATA', 'XCF_ACK', 'DVIPA_OWNER', 'CONN_REPORT'] as const;
 
 /** Decode and fail with the decoder's error when it refuses. */
 function decodeOk(bytes: Uint8Array): ControlMessage {
@@ -132,6 +132,8 @@ const messageArb: fc.Arbitrary<ControlMessage> = fc.oneof(
   fc.record({ type: fc.constant('CONN_MOVED' as const), conn: connArb, from: text, to: text }, NP),
   fc.record({ type: fc.constant('XCF_DATA' as const), from: text, seq: u32, inner: blob(512) }, NP),
   fc.record({ type: fc.constant('XCF_ACK' as const), from: text, seq: u32 }, NP),
+  fc.record({ type: fc.constant('DVIPA_OWNER' as const), stack: text, reason: text }, NP),
+  fc.record({ type: fc.constant('CONN_REPORT' as const), stack: text, listening: fc.array(fc.record({ app: text, port: u16 }, NP), { maxLength: 5 }), owned: fc.array(connArb, { maxLength: 20 }), halfOpen: fc.array(connArb, { maxLength: 5 }) }, NP),
 );
 
 // ---- fixed examples -----------------------------------------------------------
@@ -191,6 +193,8 @@ const EXAMPLES: readonly ControlMessage[] = [
   { type: 'CONN_MOVED', conn: CONN, from: 'SYS2', to: 'SYS3' },
   { type: 'XCF_DATA', from: 'SYS1', seq: 1, inner: encodeControl({ type: 'CONN_MOVED', conn: CONN, from: 'SYS2', to: 'SYS3' }) },
   { type: 'XCF_ACK', from: 'SYS3', seq: 0xffff_ffff },
+  { type: 'DVIPA_OWNER', stack: 'SYS2', reason: 'takeover: SYS1 left the sysplex group' },
+  { type: 'CONN_REPORT', stack: 'SYS3', listening: [{ app: 'WEB3', port: 80 }], owned: [CONN], halfOpen: [] },
 ];
 
 describe('control messages: round trips', () => {
@@ -347,6 +351,15 @@ describe('control messages: the decoder refuses, never throws', () => {
   it('a TARGETS count above the limit is refused before reading the list', () => {
     const r = decodeControl(hex('48 4c 53 58 01 02 ff ff'));
     expect(r.ok ? 'decoded' : r.error).toMatch(/^TARGETS: truncated or invalid/);
+  });
+
+  it('a CONN_REPORT whose connection count cannot fit in the rest of the message is refused before reading it', () => {
+    const bytes = encodeControl({ type: 'CONN_REPORT', stack: 'SYS3', listening: [], owned: [], halfOpen: [] });
+    const ownedCountAt = 6 + (2 + 4) + 2; // after "SYS3" and an empty listening list
+    const big = bytes.slice();
+    big.set([0x00, 0x10, 0x00, 0x00], ownedCountAt);
+    const r = decodeControl(big);
+    expect(r.ok ? 'decoded' : r.error).toBe('CONN_REPORT: truncated or invalid at field owned.count (1048576 connections do not fit)');
   });
 
   it('every strict prefix of a valid message is an error (1000 runs)', () => {

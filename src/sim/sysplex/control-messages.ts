@@ -18,6 +18,10 @@
  * 10 CONN_MOVED       conn | from stack text | to stack text   (a target stack moved a connection on: claim 10)
  * 11 XCF_DATA         from stack text | seq u32 | inner message blob   (reliable XCF signalling, see xcf-channel.ts)
  * 12 XCF_ACK          from stack text | seq u32
+ * 13 DVIPA_OWNER      stack text | reason text   (a stack took the DVIPA over or back: the others report to it)
+ * 14 CONN_REPORT      stack text | listening count u16 | count × (app text | port u16) |
+ *                     owned count u32 | count × conn | half-open count u32 | count × conn
+ *                     (what a stack owns, so a new DVIPA owner rebuilds its CRT and DPT)
  *
  * conn = client u32 | client port u16 | dvipa u32 | port u16.
  * repair state (the connection transfer message proper, TCP_REPAIR's fields):
@@ -62,12 +66,30 @@ export type ControlMessage =
   | { readonly type: 'CONN_ENDED'; readonly conn: ConnId; readonly stack: string; readonly reason: string }
   | { readonly type: 'CONN_MOVED'; readonly conn: ConnId; readonly from: string; readonly to: string }
   | { readonly type: 'XCF_DATA'; readonly from: string; readonly seq: number; readonly inner: Uint8Array }
-  | { readonly type: 'XCF_ACK'; readonly from: string; readonly seq: number };
+  | { readonly type: 'XCF_ACK'; readonly from: string; readonly seq: number }
+  | { readonly type: 'DVIPA_OWNER'; readonly stack: string; readonly reason: string }
+  | ConnReport;
 
-const TYPES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED', 'CONN_MOVED', 'XCF_DATA', 'XCF_ACK'] as const;
+/**
+ * A stack's answer to a new DVIPA owner (docs/domain.md §1.6: target stacks
+ * report their connections so a backup rebuilds the CRT): the apps listening
+ * on the DVIPA port, the connections whose TCB it holds, and the ones still in
+ * their handshake (a SYN routed there before the owner changed).
+ */
+export interface ConnReport {
+  readonly type: 'CONN_REPORT';
+  readonly stack: string;
+  readonly listening: readonly { readonly app: string; readonly port: number }[];
+  readonly owned: readonly ConnId[];
+  readonly halfOpen: readonly ConnId[];
+}
+
+const TYPES = ['REGISTER', 'TARGETS', 'LISTEN_NOTICE', 'TRANSFER_NOTIFY', 'TRANSFER', 'OFFER', 'VERDICT', 'ABORT', 'CONN_ENDED', 'CONN_MOVED', 'XCF_DATA', 'XCF_ACK', 'DVIPA_OWNER', 'CONN_REPORT'] as const;
 const MAGIC = [0x48, 0x4c, 0x53, 0x58]; // "HLSX"
 const MAX_QUEUE_BYTES = 16 * 1024 * 1024;
 const MAX_TARGETS = 1024;
+/** Connections one report may list (a stack holds at most this many to one DVIPA in the lab). */
+const MAX_REPORTED = 1_000_000;
 
 /** Encode a control message as bytes. */
 export function encodeControl(m: ControlMessage): Uint8Array {
@@ -111,6 +133,12 @@ export function encodeControl(m: ControlMessage): Uint8Array {
       break;
     case 'XCF_ACK':
       w.text(m.from).u32(m.seq);
+      break;
+    case 'DVIPA_OWNER':
+      w.text(m.stack).text(m.reason);
+      break;
+    case 'CONN_REPORT':
+      writeReport(w, m);
       break;
   }
   return w.bytes();
@@ -173,7 +201,46 @@ function readBody(type: (typeof TYPES)[number], r: ByteReader): ControlMessage |
       return { type, from: r.text('from'), seq: r.u32('seq'), inner: r.blob('inner', MAX_QUEUE_BYTES) };
     case 'XCF_ACK':
       return { type, from: r.text('from'), seq: r.u32('seq') };
+    case 'DVIPA_OWNER':
+      return { type, stack: r.text('stack'), reason: r.text('reason') };
+    case 'CONN_REPORT':
+      return readReport(r);
   }
+}
+
+function writeReport(w: ByteWriter, m: ConnReport): void {
+  w.text(m.stack).u16(m.listening.length);
+  for (const l of m.listening) w.text(l.app).u16(l.port);
+  for (const list of [m.owned, m.halfOpen]) {
+    w.u32(list.length);
+    for (const c of list) writeConn(w, c);
+  }
+}
+
+function readReport(r: ByteReader): ConnReport | null {
+  const stack = r.text('stack');
+  const n = r.u16('listening.count');
+  if (n > MAX_TARGETS) {
+    r.failedAt ??= `listening.count (${n} exceeds ${MAX_TARGETS})`;
+    return null;
+  }
+  const listening: { app: string; port: number }[] = [];
+  for (let i = 0; i < n && r.failedAt === null; i++) listening.push({ app: r.text(`listening.${i}.app`), port: r.u16(`listening.${i}.port`) });
+  const owned = readConnList(r, 'owned');
+  const halfOpen = readConnList(r, 'halfOpen');
+  return owned && halfOpen ? { type: 'CONN_REPORT', stack, listening, owned, halfOpen } : null;
+}
+
+/** A u32 count and that many conns; null (and the reader failed) on an absurd count. */
+function readConnList(r: ByteReader, field: string): ConnId[] | null {
+  const n = r.u32(`${field}.count`);
+  if (n > MAX_REPORTED || n * 12 > r.remaining) {
+    r.failedAt ??= `${field}.count (${n} connections do not fit)`;
+    return null;
+  }
+  const out: ConnId[] = [];
+  for (let i = 0; i < n && r.failedAt === null; i++) out.push(readConn(r));
+  return out;
 }
 
 /** The client-side 4-tuple of a repair state (the stack's local end is the DVIPA). */
