@@ -19,17 +19,7 @@ export function TablesPanel({ state }: { state: StateAt }) {
           ))}
         </tbody>
       </table>
-      <table data-table="vdpt">
-        <caption>Destination port table counters (netstat VDPT)</caption>
-        <thead>
-          <tr><th scope="col">DestXCF</th><th scope="col">TotalConn</th><th scope="col">ActiveConn</th></tr>
-        </thead>
-        <tbody>
-          {[...state.dpt.values()].map((d) => (
-            <tr key={d.destXcf}><td>{d.destXcf}</td><td>{d.totalConn}</td><td>{d.activeConn}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      <VdptTable state={state} />
       <table data-table="tcp">
         <caption>TCP connections and their RFC 9293 state</caption>
         <thead>
@@ -42,5 +32,34 @@ export function TablesPanel({ state }: { state: StateAt }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** netstat VDPT: TotalConn and ActiveConn; Rdy, WLM weight and Flg when the routing stack reports them (SYN-time distribution). */
+function VdptTable({ state }: { state: StateAt }) {
+  const rows = [...state.dpt.values()];
+  const detail = rows.some((d) => d.reported);
+  return (
+    <table data-table="vdpt">
+      <caption>Destination port table counters (netstat VDPT)</caption>
+      <thead>
+        <tr>
+          <th scope="col">DestXCF</th><th scope="col">TotalConn</th>
+          {detail && <><th scope="col">Rdy</th><th scope="col">WLM</th></>}
+          <th scope="col">ActiveConn</th>
+          {detail && <th scope="col">Flg</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d) => (
+          <tr key={d.destXcf} data-destxcf={d.destXcf} data-active={d.activeConn}>
+            <td>{d.destXcf}</td><td>{d.totalConn}</td>
+            {detail && <><td>{d.reported?.rdy ?? ''}</td><td>{d.reported?.weight ?? ''}</td></>}
+            <td>{d.activeConn}</td>
+            {detail && <td>{d.reported?.flags ?? ''}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -24,11 +24,17 @@ export interface TcpView {
   readonly since: number;
 }
 
-/** DPT counters for one target stack (from CRT changes). */
+/**
+ * DPT counters for one target stack: from the routing stack's own VDPT
+ * reports when it makes them (SYN-time distribution reports Rdy, weights and
+ * flags), else counted from CRT changes (the patent's transfers).
+ */
 export interface DptView {
   readonly destXcf: string;
   totalConn: number;
   activeConn: number;
+  /** Set once the routing stack reported this row: then its reports are the counters. */
+  reported?: { readonly rdy: number; readonly weight: number | null; readonly flags: string };
 }
 
 /** State after a step. */
@@ -81,15 +87,36 @@ function apply(s: Mutable, e: TraceEntry): void {
     case 'transfer':
       s.lastTransfer = e;
       return;
+    case 'app':
+      if (e.app === 'VDPT' && e.data) applyVdpt(s, e.data);
+      return;
     default:
       return;
   }
 }
 
+/** A VDPT row the routing stack reported: the numbers are its own. */
+function applyVdpt(s: Mutable, d: Readonly<Record<string, string | number | boolean>>): void {
+  if (typeof d.destXcf !== 'string') return;
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  s.dpt.set(d.destXcf, {
+    destXcf: d.destXcf,
+    totalConn: num(d.totalConn),
+    activeConn: num(d.activeConn),
+    reported: { rdy: num(d.rdy), weight: typeof d.weight === 'number' ? d.weight : null, flags: typeof d.flags === 'string' ? d.flags : '' },
+  });
+}
+
 function applyCrt(s: Mutable, e: Extract<TraceEntry, { kind: 'crt' }>): void {
   const key = `${e.node} ${e.source} ${e.dest}`;
   const previous = s.crt.get(key);
-  const counter = (xcf: string): DptView => s.dpt.get(xcf) ?? s.dpt.set(xcf, { destXcf: xcf, totalConn: 0, activeConn: 0 }).get(xcf) as DptView;
+  // A reported row is the routing stack's own count; counting CRT changes as well would count twice.
+  const ignored: DptView = { destXcf: '', totalConn: 0, activeConn: 0 };
+  const counter = (xcf: string): DptView => {
+    let row = s.dpt.get(xcf);
+    if (!row) s.dpt.set(xcf, (row = { destXcf: xcf, totalConn: 0, activeConn: 0 }));
+    return row.reported ? ignored : row;
+  };
   if (e.action === 'remove') {
     s.crt.delete(key);
     const c = counter(e.destXcf);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { runLab } from './lab-run';
+import { StateFolder } from './state-at';
+
+function run(id: string, seed = 1) {
+  const r = runLab(id, seed);
+  if (!r.ok) throw new Error(r.error);
+  return r.run;
+}
+
+describe('VDPT counters at a step', () => {
+  it('are the routing stack’s own reports when it makes them (SYN-time distribution), at every step', () => {
+    const lab = run('syn-weightedactive');
+    const folder = new StateFolder(lab.events);
+    const latest = new Map<string, Readonly<Record<string, unknown>>>();
+    let checked = 0;
+    for (const e of lab.events) {
+      if (e.kind === 'app' && e.app === 'VDPT' && e.data && typeof e.data.destXcf === 'string') latest.set(e.data.destXcf, e.data);
+      if (e.index % 25 !== 0) continue;
+      const dpt = folder.at(e.index).dpt;
+      for (const [xcf, data] of latest) {
+        expect(dpt.get(xcf), `step ${e.index} ${xcf}`).toMatchObject({ totalConn: data.totalConn, activeConn: data.activeConn, reported: { rdy: data.rdy, weight: data.weight } });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('are counted from CRT changes when there are no reports (the patent’s transfer)', () => {
+    const lab = run('http-transfer');
+    expect(lab.events.some((e) => e.kind === 'app' && e.app === 'VDPT')).toBe(false);
+    const end = new StateFolder(lab.events).at(lab.events.length - 1);
+    const crtAdds = lab.events.filter((e) => e.kind === 'crt' && e.action !== 'remove').length;
+    const total = [...end.dpt.values()].reduce((n, d) => n + d.totalConn, 0);
+    expect(total).toBe(crtAdds);
+    expect([...end.dpt.values()].every((d) => d.reported === undefined)).toBe(true);
+  });
+});
