@@ -59,16 +59,16 @@ export function serialisationUs(bytes: number, bandwidthBps: number): SimTime {
 export type ArrivalHandler = (iface: Interface, packetId: number, bytes: Uint8Array, sentAt: SimTime) => void;
 
 class Direction {
+  /** When the transmitter finishes the last packet handed to it. */
   busyUntil: SimTime = 0;
   /**
    * Departure times of packets still queued or on the transmitter, oldest
-   * first: departures[head, tail). Made on the first send and reused from the
-   * start whenever the transmitter goes idle, so sending on an idle link
-   * allocates nothing.
+   * first from `head`, while more than one is; null otherwise (nearly always),
+   * and then the one packet there may be departs at busyUntil. So an idle link
+   * holds no array and sending on it allocates none.
    */
   private departures: SimTime[] | null = null;
   private head = 0;
-  private tail = 0;
 
   constructor(
     public props: LinkProperties,
@@ -77,26 +77,25 @@ class Direction {
 
   queued(now: SimTime): number {
     const departures = this.departures;
-    if (departures === null) return 0;
-    while (this.head < this.tail && (departures[this.head] as number) <= now) this.head++;
-    if (this.head === this.tail) {
+    if (departures === null) return this.busyUntil > now ? 1 : 0;
+    while (this.head < departures.length && (departures[this.head] as number) <= now) this.head++;
+    if (this.head === departures.length) {
+      this.departures = null;
       this.head = 0;
-      this.tail = 0;
       return 0;
     }
-    if (this.head > 1024 && this.head * 2 > this.tail) {
-      departures.copyWithin(0, this.head, this.tail);
-      this.tail -= this.head;
+    if (this.head > 1024 && this.head * 2 > departures.length) {
+      departures.splice(0, this.head);
       this.head = 0;
     }
-    return this.tail - this.head;
+    return departures.length - this.head;
   }
 
+  /** Queue a packet (after queued(now) was asked); returns when its last bit leaves. */
   enqueue(now: SimTime, bytes: number): SimTime {
-    const start = Math.max(now, this.busyUntil);
-    this.busyUntil = start + serialisationUs(bytes, this.props.bandwidthBps);
-    this.departures ??= [];
-    this.departures[this.tail++] = this.busyUntil;
+    if (this.departures === null && this.busyUntil > now) this.departures = [this.busyUntil];
+    this.busyUntil = Math.max(now, this.busyUntil) + serialisationUs(bytes, this.props.bandwidthBps);
+    this.departures?.push(this.busyUntil);
     return this.busyUntil;
   }
 }

@@ -57,6 +57,8 @@ type Notification = 'established' | 'readable' | 'writable' | 'peer-closed' | Cl
 /** The names of the connection's timers. */
 export type TcpTimer = 'rto' | 'delayed-ack' | 'persist' | 'time-wait';
 
+const NO_HANDLERS: TcpSocketHandlers = Object.freeze({});
+
 /** What a timer's event needs when it fires. */
 interface ArmedTimer {
   readonly conn: Connection;
@@ -71,7 +73,8 @@ export function timeWaitExpired(conn: Connection): void {
 
 /** A TCP connection hosted on the kernel. */
 export class Connection {
-  handlers: TcpSocketHandlers = {};
+  /** The app's callbacks; replaced as a whole, never changed in place, so every connection can start with one shared empty set. */
+  handlers: TcpSocketHandlers = NO_HANDLERS;
   /** The last reason the connection ended, once CLOSED. */
   closeReason: CloseReason | null = null;
   // One field per timer rather than a map: a connection has at most these four.
