@@ -1,5 +1,6 @@
 /**
  * `npm run sim -- <scenario> [--seed N] [--pcap FILE] [--pcap-dir DIR] [--trace FILE] [--json] [--list]`
+ * `npm run sim -- compare [--seed N] [--clients N] [--json]` (src/cli/compare.ts)
  *
  * Runs a scenario headless: a built-in id, a path to a JSON scenario file, or
  * a share link from the lab (a URL or fragment with `#v1.…`, or an older
@@ -16,6 +17,7 @@ import { writePcap } from '../sim/wire/pcap';
 import { loadBuiltIn, loadScenarioText, parseSeed, type LoadResult } from '../scenarios/load';
 import { BUILT_IN_SCENARIOS } from '../scenarios/registry';
 import { summarize } from '../scenarios/summary';
+import { compareCommand } from './compare';
 import { loadShare, looksLikeShareLink } from '../share';
 
 class BadInput extends Error {}
@@ -27,6 +29,7 @@ function parse(argv: string[]) {
       allowPositionals: true,
       options: {
         seed: { type: 'string' },
+        clients: { type: 'string' },
         pcap: { type: 'string' },
         'pcap-dir': { type: 'string' },
         trace: { type: 'string' },
@@ -59,7 +62,7 @@ async function load(target: string, seedArg: string | undefined): Promise<LoadRe
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
-    process.stdout.write('usage: npm run sim -- <scenario-id | file.json | share-link> [--seed N] [--pcap FILE] [--pcap-dir DIR] [--trace FILE] [--json] [--list]\n');
+    process.stdout.write('usage: npm run sim -- <scenario-id | file.json | share-link> [--seed N] [--pcap FILE] [--pcap-dir DIR] [--trace FILE] [--json] [--list]\n       npm run sim -- compare [--seed N] [--clients N] [--json]\n');
     return 0;
   }
   if (values.list) {
@@ -69,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
   const target = positionals[0];
   if (!target) throw new BadInput('no scenario given (npm run sim -- --list shows the built-in ones)');
   if (positionals.length > 1) throw new BadInput(`unexpected argument '${positionals[1]}'`);
+  if (target === 'compare') return compare(values);
+  if (values.clients !== undefined) throw new BadInput('--clients applies to compare only');
   const loaded = await load(target, values.seed);
   if (!loaded.ok) throw new BadInput(loaded.error);
   const { scenario, params, seed } = loaded.value;
@@ -82,6 +87,14 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The comparison of handoff, proxy and SYN-time distribution (src/cli/compare.ts). */
+function compare(values: { seed?: string | undefined; clients?: string | undefined; json: boolean }): number {
+  const r = compareCommand(values);
+  if (!r.ok) throw new BadInput(r.error);
+  process.stdout.write(r.output);
+  return r.code;
 }
 
 function writeOutputs(sim: Parameters<typeof capturePoints>[0] extends infer T ? { trace: T } : never, clientCapture: `${string}/${string}`, values: { pcap?: string | undefined; 'pcap-dir'?: string | undefined; trace?: string | undefined }): void {

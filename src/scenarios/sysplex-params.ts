@@ -43,9 +43,13 @@ const changes = <T extends v.GenericSchema>(entry: T) => v.optional(v.pipe(v.arr
  * SYN-time methods (VIPADISTRIBUTE DISTMETHOD): the routing stack picks a
  * target stack on the SYN and forwards the connection there for its life.
  * Weights and WLM inputs are keyed by target stack, as DESTIP names stacks.
+ * 'proxy' is neither: an L7 proxy on the routing stack keeps each client
+ * connection and relays it to the target the policy picks, over a second TCP
+ * connection (what the patent's handoff avoids; the comparison measures both).
  */
 export const DistributionSchema = v.variant('method', [
   v.strictObject({ method: v.literal('patent-handoff') }),
+  v.strictObject({ method: v.literal('proxy') }),
   v.strictObject({ method: v.literal('roundrobin') }),
   v.strictObject({
     method: v.literal('weightedactive'),
@@ -157,9 +161,9 @@ function checkListenTimes(targets: SysplexParams['targets']): string | null {
   return null;
 }
 
-/** Whether the scenario distributes at SYN time (any method but the patent's handoff). */
+/** Whether the scenario distributes at SYN time (any method but the patent's handoff and the proxy). */
 export function isSynTime(p: Pick<SysplexParams, 'distribution'>): boolean {
-  return p.distribution !== undefined && p.distribution.method !== 'patent-handoff';
+  return p.distribution !== undefined && p.distribution.method !== 'patent-handoff' && p.distribution.method !== 'proxy';
 }
 
 /** Relations a SYN-time method needs: one listening app per target stack, no patent-only target options, and stacks that exist. */
@@ -168,7 +172,7 @@ function checkDistribution(p: SysplexParams): string | null {
   if (d === undefined || d.method === 'patent-handoff') return null;
   const stacks = p.targets.map((t) => t.stack);
   for (const [i, t] of p.targets.entries()) {
-    if (stacks.indexOf(t.stack) !== i) return `targets.${i}.stack: with SYN-time distribution each target stack runs one listening app; '${t.stack}' already runs ${p.targets[stacks.indexOf(t.stack)]?.app ?? '?'}`;
+    if (stacks.indexOf(t.stack) !== i) return `targets.${i}.stack: with distribution.method '${d.method}' each target stack runs one listening app; '${t.stack}' already runs ${p.targets[stacks.indexOf(t.stack)]?.app ?? '?'}`;
     if (t.serves) return `targets.${i}.serves: moving a connection on is the patent’s method; not available with distribution.method '${d.method}'`;
     if (t.refuse !== 'never') return `targets.${i}.refuse: targets refuse transfer offers, and '${d.method}' makes none; use 'never'`;
   }

@@ -54,10 +54,11 @@ function smtpRequests(p: SysplexParams, i: number): Uint8Array[] {
   ];
 }
 
-/** The routing stack's SYN-time settings for a scenario, or nothing for the patent's handoff. */
-function synDistribution(p: SysplexParams): { distribution: SynDistribution } | Record<string, never> {
+/** The routing stack's SYN-time settings for a scenario, the proxy, or nothing for the patent's handoff. */
+function synDistribution(p: SysplexParams): { distribution: SynDistribution } | { proxy: true } | Record<string, never> {
   const d = p.distribution;
   if (d === undefined || d.method === 'patent-handoff') return {};
+  if (d.method === 'proxy') return { proxy: true };
   const stacks = p.targets.map((t) => t.stack);
   if (d.method === 'basewlm') {
     const wlm = Object.fromEntries(Object.entries(d.wlm).map(([k, w]) => [k, { ...DEFAULT_WLM, ...w }]));

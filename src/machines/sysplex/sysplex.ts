@@ -7,14 +7,15 @@
 import type { Simulation } from '../../sim/core/simulation';
 import type { LinkProperties } from '../../sim/net/link';
 import { buildSysplexNetwork, type SysplexNetwork } from '../../sim/sysplex/topology';
-import type { Policy } from '../../sim/sysplex/dialogue/policy';
+import type { Facts, Policy, Selection } from '../../sim/sysplex/dialogue/policy';
 import { tcpProfile } from '../../sim/tcp/profile';
 import { TcpLayer } from '../../sim/tcp/tcp-layer';
 import { xstateTcpControl } from '../tcp-control';
 import { ClientApp } from './apps/client';
 import { dialogueFor } from './apps/dialogues';
 import { RoutingApp } from './apps/routing-app';
-import { TargetApp, type AcceptRule } from './apps/target-app';
+import { ProxyApp } from './apps/proxy-app';
+import { TargetApp, type AcceptRule, type Responder } from './apps/target-app';
 import { APP_CONTROL_PORT_BASE } from './ports';
 import { RoutingStack, type FreezePolicy } from './routing-stack';
 import { TargetStack } from './target-stack';
@@ -27,6 +28,8 @@ export interface TargetAppConfig {
   readonly accept: AcceptRule;
   /** HTTP path prefixes it serves; other requests move the connection on (claim 10). */
   readonly serves?: readonly string[];
+  /** Answer later with its own reply (the comparison's cache model); absent: answer at once. */
+  readonly respond?: Responder;
 }
 
 /** One client and its dialogue. */
@@ -54,6 +57,12 @@ export interface SysplexConfig {
   readonly routingAppName: string;
   /** z/OS Sysplex Distributor's SYN-time distribution instead of the patent's handoff; absent = the patent. */
   readonly distribution?: SynDistribution;
+  /** An L7 proxy on the routing stack relays every connection to a listening target (not the patent); ignored with `distribution`. */
+  readonly proxy?: boolean;
+  /** Overrides the policy's rules when the routing app or the proxy picks a target (e.g. hash by path). */
+  readonly select?: (facts: Facts) => Selection;
+  /** Client hosts to build when the caller runs its own clients on them; default one per entry of `clients`. */
+  readonly clientHosts?: number;
 }
 
 /** A built sysplex. */
@@ -63,17 +72,21 @@ export interface Sysplex {
   readonly targetStacks: ReadonlyMap<string, TargetStack>;
   /** The patent's routing application; null under SYN-time distribution. */
   readonly routingApp: RoutingApp | null;
+  /** The L7 proxy, when `proxy` was asked for. */
+  readonly proxyApp: ProxyApp | null;
   readonly targetApps: readonly TargetApp[];
   readonly clients: readonly ClientApp[];
 }
 
 /** Build the sysplex and schedule its clients. */
 export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
-  const net = buildSysplexNetwork(sim, { stacks: c.stacks, clients: c.clients.length, ...(c.clientLink ? { clientLink: c.clientLink } : {}), ...(c.xcfLink ? { xcfLink: c.xcfLink } : {}), ...(c.osaLink ? { osaLink: c.osaLink } : {}) });
+  const net = buildSysplexNetwork(sim, { stacks: c.stacks, clients: c.clientHosts ?? c.clients.length, ...(c.clientLink ? { clientLink: c.clientLink } : {}), ...(c.xcfLink ? { xcfLink: c.xcfLink } : {}), ...(c.osaLink ? { osaLink: c.osaLink } : {}) });
   const profile = tcpProfile(c.profile);
   const [routingHost, ...targetHosts] = net.stacks;
   if (!routingHost) throw new Error('no routing stack');
-  const synTime = c.distribution !== undefined;
+  // Behind a proxy, as behind Sysplex Distributor, the targets listen on the port themselves.
+  const proxy = c.distribution === undefined && c.proxy === true;
+  const synTime = c.distribution !== undefined || proxy;
   const routingStack = new RoutingStack(routingHost, { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs, ...(c.distribution ? { distribution: c.distribution } : {}) });
   const appLocations = new Map(c.targets.map((t) => [t.app, t.stack] as const));
   const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile, appLocations, ...(synTime ? { synTime } : {}) })] as const));
@@ -83,16 +96,18 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
   const targetApps = c.targets.map((t, i) => {
     const stack = targetStacks.get(t.stack);
     if (!stack) throw new Error(`target app ${t.app}: no target stack ${t.stack}`);
-    return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept, policy: c.policy, ...(t.serves ? { serves: t.serves } : {}), ...(synTime ? { synTime } : {}) });
+    return new TargetApp(stack, { name: t.app, port: c.port, controlPort: APP_CONTROL_PORT_BASE + 1 + i, dialogue, accept: t.accept, policy: c.policy, ...(t.serves ? { serves: t.serves } : {}), ...(synTime ? { synTime } : {}), ...(t.respond ? { respond: t.respond } : {}) });
   });
   const dedicated = !c.targets.some((t) => t.app.split('-')[0] === c.routingAppName);
   // Sysplex Distributor has no routing application: the stack itself picks the target on the SYN.
-  const routingApp = synTime ? null : new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated });
+  const select = c.select ? { select: c.select } : {};
+  const routingApp = synTime ? null : new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated, ...select });
+  const proxyApp = proxy ? new ProxyApp(routingStack, { name: c.routingAppName, port: c.port, policy: c.policy, ...select }) : null;
   const clients = c.clients.map((cc, i) => {
     const host = net.clients[i];
     if (!host) throw new Error(`no client host ${i}`);
     const tcp = new TcpLayer(host, { profile, control: xstateTcpControl });
     return new ClientApp(sim, tcp, { node: host.name, protocol: c.protocol, requests: cc.requests, dvipa: net.dvipa, port: c.port, startAtUs: cc.startAtUs, ...(cc.pipeline ? { pipeline: cc.pipeline } : {}) });
   });
-  return { net, routingStack, targetStacks, routingApp, targetApps, clients };
+  return { net, routingStack, targetStacks, routingApp, proxyApp, targetApps, clients };
 }

@@ -13,7 +13,7 @@ import type { UdpSocket } from '../../../sim/net/udp';
 import type { Connection } from '../../../sim/tcp/connection';
 import { connName, decodeControl, encodeControl, type ConnId, type TargetInfo } from '../../../sim/sysplex/control-messages';
 import { encodeAppState, type AppState } from '../../../sim/sysplex/dialogue/app-state';
-import { selectTargets, type Policy } from '../../../sim/sysplex/dialogue/policy';
+import { selectTargets, type Facts, type Policy, type Selection } from '../../../sim/sysplex/dialogue/policy';
 import { STACK_CONTROL_PORT } from '../ports';
 import type { RoutingStack } from '../routing-stack';
 import { connIdOf } from '../routing-stack';
@@ -31,6 +31,8 @@ export interface RoutingAppOptions {
   readonly policy: Policy;
   /** Claim 9 (a dedicated router) or claim 8 (an instance of the same application as the targets). */
   readonly dedicated: boolean;
+  /** Overrides the policy's rules (e.g. hash by path, for the comparison); gets the deciding request's facts. */
+  readonly select?: (facts: Facts) => Selection;
 }
 
 interface PerConnection {
@@ -112,7 +114,7 @@ export class RoutingApp {
   private decide(pc: PerConnection, facts: Parameters<typeof selectTargets>[1], state: AppState, summary: string): void {
     pc.state = state;
     const available = new Set(this.targets.map((t) => t.app));
-    const selection = selectTargets(this.o.policy, facts);
+    const selection = this.o.select ? this.o.select(facts) : selectTargets(this.o.policy, facts);
     const candidates = selection.candidates.filter((c) => available.has(c));
     this.say(`${summary}; peeked ${pc.socket.peek().length} bytes without consuming them; ${selection.reason} → ${candidates.join(', ') || 'no target'}`, [1, 3, 11]);
     this.sim.trace.record({ kind: 'transfer', node: this.stack.name, conn: connName(pc.id), phase: 'select', from: this.o.name, to: candidates[0] ?? 'none', detail: selection.reason }, [1, 3]);

@@ -47,7 +47,12 @@ export interface TargetAppOptions {
   readonly accept: AcceptRule;
   /** SYN-time distribution: listen on the DVIPA port and serve connections accepted here. */
   readonly synTime?: boolean;
+  /** Answers later, on the scheduler (the comparison's cache model): given the request path, writes its own reply. Absent: answer at once. */
+  readonly respond?: Responder;
 }
+
+/** A deferred answer: call `write` with the reply when it is ready. */
+export type Responder = (path: string, write: (reply: Uint8Array) => void) => void;
 
 /** A target application instance. */
 export class TargetApp {
@@ -139,10 +144,12 @@ export class TargetApp {
     const serveOne = (): boolean => {
       const step = this.o.dialogue.targetStep(state, socket.peek(), this.o.name, inData);
       if (step.kind !== 'answer') return false;
+      const path = this.o.respond ? pathOf(socket.peek()) : '';
       socket.consume(step.consume);
       state = step.state;
       inData = this.o.dialogue.protocol === 'smtp' && step.summary.startsWith('DATA');
-      socket.write(step.reply);
+      if (this.o.respond) this.o.respond(path, (reply) => socket.write(reply));
+      else socket.write(step.reply);
       // Claims 5 and 7 are about serving a transferred connection; a SYN-time one is plain z/OS.
       this.say(step.summary, bySyn ? undefined : this.o.dialogue.protocol === 'http' ? [5, 7] : [7]);
       if (step.close) connection.close();
@@ -206,6 +213,12 @@ export class TargetApp {
   private say(message: string, claims?: readonly number[]): void {
     this.sim.trace.record({ kind: 'app', node: this.stack.name, app: this.o.name, message }, claims);
   }
+}
+
+/** The path of the HTTP request at the front of `unread` ('' when there is none). */
+function pathOf(unread: Uint8Array): string {
+  const parsed = parseHttpRequest(unread);
+  return parsed.kind === 'complete' ? requestPath(parsed.request.target) : '';
 }
 
 function describe(s: AppState): string {
