@@ -112,6 +112,16 @@ export const SysplexParamsSchema = v.strictObject({
   xcfLink: v.optional(LinkSchema),
   /** Crash a stack at a time (µs). */
   crash: v.optional(v.strictObject({ stack: name, atUs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3_600_000_000)) })),
+  /** More stacks crash at these times (µs), besides `crash`. */
+  crashes: v.optional(v.pipe(v.array(v.strictObject({ stack: name, atUs: timeUs })), v.maxLength(8))),
+  /** A backup routing stack (VIPABACKUP rank): when the routing stack crashes it takes the DVIPA over. It runs no target app. */
+  backup: v.optional(v.strictObject({ stack: name, rank: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(254)), 100) })),
+  /** With a backup: µs from a stack's crash until XCF tells the other members it left; absent = 100 000. */
+  xcfDetectionUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000_000))),
+  /** With a backup: µs from a DVIPA owner change until the router sends the DVIPA’s traffic there (segments meanwhile go to the old owner); absent = 0. */
+  routerConvergenceUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000_000))),
+  /** With a backup: restart a crashed routing stack at a time (µs); the routing stack takes the DVIPA back. */
+  restart: v.optional(v.strictObject({ stack: name, atUs: timeUs })),
   horizonUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000_000)), 300_000_000),
   /** Faults added by clicking on objects of the run (a forked timeline). */
   faults: v.optional(ScriptedFaultsSchema, []),
@@ -145,11 +155,40 @@ export function parseSysplexParams(input: unknown): { ok: true; params: SysplexP
   const policy = parsePolicy(p.policy, p.targets.map((t) => t.app));
   if (!policy.ok) return { ok: false, error: `policy.${policy.error}` };
   if (p.crash && !p.stacks.includes(p.crash.stack)) return { ok: false, error: `crash.stack: no stack named '${p.crash.stack}'` };
+  const takeover = checkTakeover(p);
+  if (takeover) return { ok: false, error: takeover };
   const listening = checkListenTimes(p.targets);
   if (listening) return { ok: false, error: listening };
   const distribution = checkDistribution(p);
   if (distribution) return { ok: false, error: distribution };
   return { ok: true, params: { ...p, policy: policy.policy } };
+}
+
+/** XCF failure detection when nothing else is said (µs). */
+export const DEFAULT_XCF_DETECTION_US = 100_000;
+
+/** Relations of the takeover fields: a backup that is a spare stack, crashes of stacks that exist, a restart after its crash was noticed. */
+function checkTakeover(p: SysplexParams): string | null {
+  for (const [i, c] of (p.crashes ?? []).entries()) if (!p.stacks.includes(c.stack)) return `crashes.${i}.stack: no stack named '${c.stack}'`;
+  const b = p.backup;
+  if (!b) {
+    const needing = (['xcfDetectionUs', 'routerConvergenceUs', 'restart'] as const).find((k) => p[k] !== undefined);
+    return needing ? `${needing}: only means something with a backup stack (set backup.stack)` : null;
+  }
+  if (!p.stacks.includes(b.stack)) return `backup.stack: no stack named '${b.stack}'`;
+  if (b.stack === p.dvipaOwner) return `backup.stack: '${b.stack}' owns the DVIPA; the backup must be another stack`;
+  const app = p.targets.find((t) => t.stack === b.stack);
+  if (app) return `backup.stack: '${b.stack}' runs the target app ${app.app}; the backup runs only the standby routing app (a backup that is also a target is not modelled)`;
+  return p.restart ? checkRestart(p, p.restart, b.stack) : null;
+}
+
+function checkRestart(p: SysplexParams, r: { stack: string; atUs: number }, backup: string): string | null {
+  if (r.stack !== p.dvipaOwner && r.stack !== backup) return `restart.stack: only the routing stack '${p.dvipaOwner}' or the backup '${backup}' can restart`;
+  const crash = [...(p.crash ? [p.crash] : []), ...(p.crashes ?? [])].find((c) => c.stack === r.stack && c.atUs < r.atUs);
+  if (!crash) return `restart.stack: '${r.stack}' does not crash before ${r.atUs} µs`;
+  const noticedUs = crash.atUs + (p.xcfDetectionUs ?? DEFAULT_XCF_DETECTION_US);
+  if (r.atUs <= noticedUs) return `restart.atUs: must come after XCF noticed the crash (${noticedUs} µs)`;
+  return null;
 }
 
 /** A target that listens again must have stopped first. */

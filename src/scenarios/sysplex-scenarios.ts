@@ -19,6 +19,7 @@ import { DEFAULT_LINK } from '../sim/net/link';
 import { linkProperties } from './params';
 import { applyScriptedFaults } from './scripted-faults';
 import { parseSysplexParams, type SysplexParams, type SysplexParamsInput } from './sysplex-params';
+import { scheduleTakeoverFaults, takeoverConfig } from './takeover-run';
 import type { Expectation, ScenarioDefinition, ScenarioRun } from './types';
 
 /** What a sysplex scenario adds to a run. */
@@ -91,6 +92,7 @@ export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRu
     osaLink: linkProperties(p.osaLink),
     routingAppName: p.routingApp,
     ...synDistribution(p),
+    ...takeoverConfig(p),
   });
   applyScriptedFaults(sysplex.net.network, p.faults);
   p.targets.forEach((t, i) => {
@@ -100,6 +102,7 @@ export function runSysplex(p: SysplexParams, seed: number, checks: (r: SysplexRu
   });
   const crash = p.crash;
   if (crash) sim.scheduler.at(crash.atUs, () => sysplex.net.stacks.find((h) => h.name === crash.stack)?.crash());
+  scheduleTakeoverFaults(sim, sysplex, p);
   sim.scheduler.runUntil(p.horizonUs, { maxEvents: 20_000_000 });
   const xcfOf = Object.fromEntries([...sysplex.net.xcf].map(([k, a]) => [k, formatIpv4Address(a)]));
   const invariants = runAllCheckers(sim.trace, { clientPoints: sysplex.net.clients.map((c) => `${c.name}/eth0`), dvipa: sysplex.net.dvipa, xcfOf });

@@ -14,7 +14,7 @@ import { UdpLayer } from '../../sim/net/udp';
 import type { Connection } from '../../sim/tcp/connection';
 import { exportConnection, detachConnection, type TcpRepairState } from '../../sim/tcp/repair';
 import { connectionKey } from '../../sim/tcp/tcp-layer';
-import { connKey, connName, decodeControl, encodeControl, type ConnId, type ControlMessage } from '../../sim/sysplex/control-messages';
+import { connKey, connName, decodeControl, encodeControl, type ConnId, type ConnReport, type ControlMessage } from '../../sim/sysplex/control-messages';
 import { ConnectionRoutingTable, type CrtRow, type DptRow } from '../../sim/sysplex/tables';
 import { LOOPBACK } from '../../sim/net/network';
 import { IpProtocol } from '../../sim/wire/types';
@@ -61,6 +61,22 @@ interface Transfer {
   actor: ActorRefFrom<typeof transferMachine> | null;
 }
 
+/**
+ * What a routing stack asks of the DVIPA takeover machinery (takeover.ts),
+ * when a backup stack is configured; without one the stack simply owns the
+ * DVIPA for ever and none of this is called.
+ */
+export interface DvipaRole {
+  /** A DVIPA segment with no CRT row: true when the role took it (held while the CRT is rebuilt, or sent on to the new owner while this stack is Moving). */
+  unrouted(d: IpDelivery, conn: ConnId): boolean;
+  /** An XCF message the routing stack itself does not handle (DVIPA_OWNER, CONN_REPORT). */
+  xcf(m: ControlMessage): void;
+  /** This stack moved a connection it held to `to` (a Moving stack tells the DVIPA owner). */
+  committed(conn: ConnId, to: string): void;
+  /** A connection this stack held ended here (a Moving stack tells the DVIPA owner, and may be drained). */
+  released(conn: ConnId): void;
+}
+
 /** Options of a routing stack. */
 export interface RoutingStackOptions {
   readonly dvipa: number;
@@ -78,8 +94,12 @@ export class RoutingStack {
   readonly udp: UdpLayer;
   readonly crt: ConnectionRoutingTable;
   readonly dpt = new Map<string, DptRow>();
-  private readonly control: UdpSocket;
+  private control: UdpSocket;
   private readonly xcfLink: XcfChannel;
+  /** Set by the takeover machinery when a backup stack is configured. */
+  role: DvipaRole | null = null;
+  /** Counts crashes: a transfer begun before a crash does nothing when its timer fires after it. */
+  private epoch = 0;
   private routingApp: { app: string; port: number } | null = null;
   private readonly transfers = new Map<number, Transfer>();
   private readonly lifecycle;
@@ -102,6 +122,7 @@ export class RoutingStack {
     this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }));
     this.lifecycle.start();
     this.syn = o.distribution ? new SynRouting({ host, crt: this.crt, dpt: this.dpt, xcf: o.xcf, dvipa: o.dvipa }, o.distribution) : null;
+    host.onCrash(() => this.forgetAll());
   }
 
   get name(): string {
@@ -121,6 +142,7 @@ export class RoutingStack {
     const p = d.payload;
     const conn: ConnId = { client: d.header.src, clientPort: (p[0]! << 8) | p[1]!, dvipa: d.header.dst, port: (p[2]! << 8) | p[3]! };
     const row = this.crt.get(conn);
+    if (!row && this.role?.unrouted(d, conn)) return true;
     if (!row && this.syn && isOpeningSyn(p)) {
       this.syn.routeSyn(d, conn);
       return true;
@@ -158,7 +180,10 @@ export class RoutingStack {
     const conn = connIdOf(c);
     const row = this.crt.get(conn);
     if (c.tcb.localAddress === this.o.dvipa && c.tcb.remotePort !== 0) this.traceTcb(conn, 'release', 'connection closed');
-    if (row && row.owner === this.name && !row.frozen) this.crt.remove(conn, 'connection closed on the routing stack');
+    if (row && row.owner === this.name && !row.frozen) {
+      this.crt.remove(conn, 'connection closed on the routing stack');
+      this.role?.released(conn);
+    }
   }
 
   // ---- control socket (routing app) -------------------------------------------
@@ -197,6 +222,7 @@ export class RoutingStack {
     else if (msg.type === 'VERDICT') this.transfers.get(msg.transfer)?.actor?.send({ type: 'VERDICT', accepted: msg.accepted, reason: msg.reason });
     else if (msg.type === 'CONN_ENDED') this.onConnEnded(msg.conn, msg.stack, msg.reason);
     else if (msg.type === 'CONN_MOVED') this.onConnMoved(msg.conn, msg.from, msg.to);
+    else this.role?.xcf(msg);
   }
 
   private onListenNotice(m: Extract<ControlMessage, { type: 'LISTEN_NOTICE' }>): void {
@@ -244,11 +270,15 @@ export class RoutingStack {
     for (const [id, old] of this.transfers) if (connKey(old.conn) === connKey(m.conn)) this.transfers.delete(id); // a retry replaces the refused attempt
     const t: Transfer = { id: m.transfer, conn: m.conn, targetApp: m.targetApp, appState: m.appState, connection, row, exported: null, actor: null };
     this.transfers.set(t.id, t);
+    const epoch = this.epoch;
+    const ifLive = (step: () => void): void => {
+      if (epoch === this.epoch) step(); // the stack has not crashed since
+    };
     t.actor = startTransfer(this.host.sim.scheduler, this.o.transferTimeoutMs ?? TRANSFER_TIMEOUT_MS, {
-      freezeAndExport: () => this.freeze(t),
-      sendTransferMessage: () => this.sendTransferMessage(t, target),
-      commit: () => this.commit(t, target),
-      reportRejected: (reason) => this.rejected(t, target, reason),
+      freezeAndExport: () => ifLive(() => this.freeze(t)),
+      sendTransferMessage: () => ifLive(() => this.sendTransferMessage(t, target)),
+      commit: () => ifLive(() => this.commit(t, target)),
+      reportRejected: (reason) => ifLive(() => this.rejected(t, target, reason)),
     });
   }
 
@@ -281,6 +311,7 @@ export class RoutingStack {
     this.traceTransfer(t.conn, 'committed', target.stack, `CRT re-pointed; ${held.length} held segment(s) forwarded`, [2, 4, 26]);
     this.sendToApp({ type: 'VERDICT', transfer: t.id, conn: t.conn, accepted: true, reason: 'accepted' }, [14]);
     this.transfers.delete(t.id);
+    this.role?.committed(t.conn, target.stack);
   }
 
   private rejected(t: Transfer, target: DptRow, reason: string): void {
@@ -306,6 +337,77 @@ export class RoutingStack {
     output(t.connection);
     for (const d of held) this.host.deliverLocal(d);
     this.sendToApp({ type: 'ABORT', transfer: id, conn: t.conn, reason: 'unfrozen' });
+  }
+
+  // ---- takeover and takeback (takeover.ts drives these) ------------------------------
+
+  /** Send a message to another stack over XCF. */
+  sendXcf(to: string, m: ControlMessage): void {
+    this.xcfLink.send(to, m);
+  }
+
+  /** Hand a held segment to the stack again, as if it had just arrived. */
+  reinject(d: IpDelivery): void {
+    if (!this.ingress(d)) this.host.deliverLocal(d);
+  }
+
+  /** What this stack holds of the DVIPA's connections, for a new owner's CRT. */
+  report(): ConnReport {
+    const owned: ConnId[] = [];
+    const halfOpen: ConnId[] = [];
+    for (const c of this.tcp.connections.values()) {
+      if (c.tcb.localAddress !== this.o.dvipa || c.tcb.remotePort === 0) continue;
+      (this.crt.get(connIdOf(c))?.owner === this.name ? owned : halfOpen).push(connIdOf(c));
+    }
+    return { type: 'CONN_REPORT', stack: this.name, listening: [], owned, halfOpen };
+  }
+
+  /** Rebuild CRT and DPT rows from another stack's report (`why`: takeover or takeback). */
+  adoptReport(m: ConnReport, why: string): void {
+    for (const l of m.listening) this.onListenNotice({ type: 'LISTEN_NOTICE', stack: m.stack, app: l.app, port: l.port, listening: true });
+    for (const conn of m.owned) this.adoptRow(conn, m.stack, `${why}: ${m.stack} reports it holds the connection`);
+    // The one-owner checker knows rows added before the owner installs the TCB by this wording.
+    for (const conn of m.halfOpen) this.adoptRow(conn, m.stack, `SYN routed to ${m.stack} before the ${why}; handshake in progress`);
+  }
+
+  private adoptRow(conn: ConnId, stack: string, reason: string): void {
+    const row = this.crt.get(conn);
+    if (row?.owner === stack) return;
+    if (row) this.crt.repoint(row, stack, []);
+    else this.crt.add(conn, stack, undefined, reason);
+    for (const d of this.dpt.values()) if (d.stack === stack && !row) d.activeConn++;
+  }
+
+  /** XCF says `stack` left the group (it crashed): its connections died with it, its apps no longer listen. */
+  memberLeft(stack: string): void {
+    for (const r of this.crt.ownedBy(stack)) this.crt.remove(r.conn, `lost: owned by crashed ${stack}`);
+    for (const d of this.dpt.values()) {
+      if (d.stack !== stack) continue;
+      d.rdy = 0;
+      d.activeConn = 0;
+    }
+    this.syn?.memberLeft(stack);
+    this.lifecycle.send({ type: 'TARGETS_CHANGED' });
+  }
+
+  /** Remove the rows of connections other stacks hold: this stack no longer routes the DVIPA. */
+  trimToOwn(reason: string): void {
+    for (const r of this.crt.all) if (r.owner !== this.name) this.crt.remove(r.conn, reason);
+  }
+
+  /** The host restarted: bind the control and XCF sockets again; the tables start empty. */
+  restart(): void {
+    this.routingApp = null;
+    this.control = this.udp.bind(STACK_CONTROL_PORT, (d) => this.onControl(d), LOOPBACK);
+    this.xcfLink.rebind(this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), this.o.xcf.get(this.host.name)));
+  }
+
+  /** The host crashed: tables, transfers and the routing app's registration die with it, untraced (the crash is). */
+  private forgetAll(): void {
+    this.epoch++;
+    this.crt.forget();
+    this.dpt.clear();
+    this.transfers.clear();
   }
 
   private dptStack(app: string): string {

@@ -19,6 +19,7 @@ import { TargetApp, type AcceptRule, type Responder } from './apps/target-app';
 import { APP_CONTROL_PORT_BASE } from './ports';
 import { RoutingStack, type FreezePolicy } from './routing-stack';
 import { TargetStack } from './target-stack';
+import { DvipaTakeover, type TakeoverConfig } from './takeover';
 import type { SynDistribution } from './syn-routing';
 
 /** One target app instance. */
@@ -57,6 +58,8 @@ export interface SysplexConfig {
   readonly routingAppName: string;
   /** z/OS Sysplex Distributor's SYN-time distribution instead of the patent's handoff; absent = the patent. */
   readonly distribution?: SynDistribution;
+  /** A backup routing stack (VIPABACKUP) that takes the DVIPA over when the routing stack crashes; absent = none. */
+  readonly takeover?: TakeoverConfig;
   /** An L7 proxy on the routing stack relays every connection to a listening target (not the patent); ignored with `distribution`. */
   readonly proxy?: boolean;
   /** Overrides the policy's rules when the routing app or the proxy picks a target (e.g. hash by path). */
@@ -76,22 +79,28 @@ export interface Sysplex {
   readonly proxyApp: ProxyApp | null;
   readonly targetApps: readonly TargetApp[];
   readonly clients: readonly ClientApp[];
+  /** The backup stack and takeover machinery, when a backup is configured. */
+  readonly takeover: DvipaTakeover | null;
 }
 
 /** Build the sysplex and schedule its clients. */
 export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
   const net = buildSysplexNetwork(sim, { stacks: c.stacks, clients: c.clientHosts ?? c.clients.length, ...(c.clientLink ? { clientLink: c.clientLink } : {}), ...(c.xcfLink ? { xcfLink: c.xcfLink } : {}), ...(c.osaLink ? { osaLink: c.osaLink } : {}) });
   const profile = tcpProfile(c.profile);
-  const [routingHost, ...targetHosts] = net.stacks;
+  const [routingHost, ...otherHosts] = net.stacks;
+  // The backup stack is a second, dormant routing stack, not a target.
+  const targetHosts = otherHosts.filter((h) => h.name !== c.takeover?.backup);
   if (!routingHost) throw new Error('no routing stack');
   // Behind a proxy, as behind Sysplex Distributor, the targets listen on the port themselves.
   const proxy = c.distribution === undefined && c.proxy === true;
   const synTime = c.distribution !== undefined || proxy;
-  const routingStack = new RoutingStack(routingHost, { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs, ...(c.distribution ? { distribution: c.distribution } : {}) });
+  const stackOptions = { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs, ...(c.distribution ? { distribution: c.distribution } : {}) };
+  const routingStack = new RoutingStack(routingHost, stackOptions);
   const appLocations = new Map(c.targets.map((t) => [t.app, t.stack] as const));
   const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile, appLocations, ...(synTime ? { synTime } : {}) })] as const));
   // XCF tells every member when one leaves the group; the lab delivers that at the crash itself.
-  if (synTime) for (const h of targetHosts) h.onCrash(() => routingStack.syn?.memberLeft(h.name));
+  // With a backup configured, the takeover machinery tells whoever owns the DVIPA then, after XCF's detection delay.
+  if (synTime && !c.takeover) for (const h of targetHosts) h.onCrash(() => routingStack.syn?.memberLeft(h.name));
   const dialogue = dialogueFor(c.protocol);
   const targetApps = c.targets.map((t, i) => {
     const stack = targetStacks.get(t.stack);
@@ -103,11 +112,16 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
   const select = c.select ? { select: c.select } : {};
   const routingApp = synTime ? null : new RoutingApp(routingStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated, ...select });
   const proxyApp = proxy ? new ProxyApp(routingStack, { name: c.routingAppName, port: c.port, policy: c.policy, ...select }) : null;
+  const backupHost = otherHosts.find((h) => h.name === c.takeover?.backup);
+  const backupStack = backupHost ? new RoutingStack(backupHost, stackOptions) : null;
+  const backupApp = backupStack && !synTime ? new RoutingApp(backupStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated }) : null;
+  const apps = new Map([[routingStack.name, routingApp], [backupStack?.name ?? '', backupApp]].filter((e): e is [string, RoutingApp] => e[1] !== null));
+  const takeover = c.takeover && backupStack ? new DvipaTakeover({ net, primary: routingStack, backup: backupStack, apps, targets: targetStacks }, c.takeover) : null;
   const clients = c.clients.map((cc, i) => {
     const host = net.clients[i];
     if (!host) throw new Error(`no client host ${i}`);
     const tcp = new TcpLayer(host, { profile, control: xstateTcpControl });
     return new ClientApp(sim, tcp, { node: host.name, protocol: c.protocol, requests: cc.requests, dvipa: net.dvipa, port: c.port, startAtUs: cc.startAtUs, ...(cc.pipeline ? { pipeline: cc.pipeline } : {}) });
   });
-  return { net, routingStack, targetStacks, routingApp, proxyApp, targetApps, clients };
+  return { net, routingStack, targetStacks, routingApp, proxyApp, targetApps, clients, takeover };
 }

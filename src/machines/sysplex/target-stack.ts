@@ -20,7 +20,7 @@ import { UdpLayer, type UdpDatagram, type UdpSocket } from '../../sim/net/udp';
 import type { Connection, TcpSocketHandlers } from '../../sim/tcp/connection';
 import type { TcpProfile } from '../../sim/tcp/profile';
 import { detachConnection, exportConnection, importConnection, reattachConnection, validateRepairState, type TcpRepairState } from '../../sim/tcp/repair';
-import { connKey, connName, connOfRepair, decodeControl, encodeControl, type ConnId, type ControlMessage } from '../../sim/sysplex/control-messages';
+import { connKey, connName, connOfRepair, decodeControl, encodeControl, type ConnId, type ConnReport, type ControlMessage } from '../../sim/sysplex/control-messages';
 import { xstateTcpControl } from '../tcp-control';
 import { ObservedTcpLayer } from './observed-tcp-layer';
 import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
@@ -77,11 +77,16 @@ export class TargetStack {
   private readonly moving = new Map<string, { held: IpDelivery[]; to: string | null }>();
   private readonly outgoing = new Map<number, ActorRefFrom<typeof transferMachine>>();
   private readonly lifecycle;
+  /** The stack that owns the DVIPA now: the routing stack, or a backup after a takeover. */
+  private distributor: string;
+  /** Apps listening on the DVIPA port, and the port: what a new DVIPA owner needs for its DPT. */
+  private readonly listening = new Map<string, number>();
 
   constructor(
     readonly host: Host,
     private readonly o: TargetStackOptions,
   ) {
+    this.distributor = o.routingStack;
     this.tcp = new ObservedTcpLayer(host, { profile: o.profile, control: xstateTcpControl });
     this.tcp.onReleased = (c) => this.onRelease(c);
     if (o.synTime) {
@@ -127,10 +132,11 @@ export class TargetStack {
     const entry = this.apps.get(msg.app) ?? { port, adopt: null };
     entry.port = port;
     this.apps.set(msg.app, entry);
+    this.listening.set(msg.app, msg.port);
     this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `${msg.app} registered as a target application (control socket port ${port})` }, [19, 24]);
     this.lifecycle.send({ type: 'APP_REGISTERED' });
-    this.sendXcf(this.o.routingStack, { type: 'LISTEN_NOTICE', stack: this.name, app: msg.app, port: msg.port, listening: true });
-    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `tell ${this.o.routingStack}: ${msg.app} listens on port ${msg.port}` }, [23, 25]);
+    this.sendXcf(this.distributor, { type: 'LISTEN_NOTICE', stack: this.name, app: msg.app, port: msg.port, listening: true });
+    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `tell ${this.distributor}: ${msg.app} listens on port ${msg.port}` }, [23, 25]);
     this.lifecycle.send({ type: 'APP_LISTENING' });
   }
 
@@ -140,20 +146,47 @@ export class TargetStack {
    * Rdy), as z/OS target stacks do — no control socket, no patent claim.
    */
   serverListening(app: string, port: number, listening: boolean): void {
-    this.sendXcf(this.o.routingStack, { type: 'LISTEN_NOTICE', stack: this.name, app, port: listening ? port : 0, listening });
-    this.note(`tell ${this.o.routingStack}: ${app} ${listening ? `listens on the distributed port ${port}` : 'no longer listens'}`);
+    if (listening) this.listening.set(app, port);
+    else this.listening.delete(app);
+    this.sendXcf(this.distributor, { type: 'LISTEN_NOTICE', stack: this.name, app, port: listening ? port : 0, listening });
+    this.note(`tell ${this.distributor}: ${app} ${listening ? `listens on the distributed port ${port}` : 'no longer listens'}`);
     if (listening) this.lifecycle.send({ type: 'APP_LISTENING' });
   }
 
   /** Claims 22, 23: the app stopped listening (REGISTER with port 0); the routing stack hears of it. */
   private onStopListening(app: string): void {
-    this.sendXcf(this.o.routingStack, { type: 'LISTEN_NOTICE', stack: this.name, app, port: 0, listening: false });
-    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `tell ${this.o.routingStack}: ${app} no longer listens` }, [22, 23]);
+    this.listening.delete(app);
+    this.sendXcf(this.distributor, { type: 'LISTEN_NOTICE', stack: this.name, app, port: 0, listening: false });
+    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `tell ${this.distributor}: ${app} no longer listens` }, [22, 23]);
   }
 
   private onXcf(m: ControlMessage): void {
     if (m.type === 'TRANSFER') this.onTransfer(m);
     else if (m.type === 'VERDICT') this.outgoing.get(m.transfer)?.send({ type: 'VERDICT', accepted: m.accepted, reason: m.reason });
+    else if (m.type === 'DVIPA_OWNER') this.onNewOwner(m.stack, m.reason);
+  }
+
+  /**
+   * Another stack took the DVIPA over (or back): from now on tell it, not the
+   * old owner, and report what this stack holds so it can rebuild its CRT and
+   * DPT (docs/domain.md §1.6).
+   */
+  private onNewOwner(stack: string, reason: string): void {
+    this.distributor = stack;
+    const report = this.report();
+    this.note(`${stack} owns the DVIPA now (${reason}); report ${report.owned.length} connection(s), ${report.halfOpen.length} in their handshake, ${report.listening.length} listening app(s)`);
+    this.sendXcf(stack, report);
+  }
+
+  /** The connections this stack holds (and those still in their handshake) and its listening apps. */
+  report(): ConnReport {
+    const owned = [...this.owned].map(connIdOf);
+    const halfOpen: ConnId[] = [];
+    for (const c of this.tcp.connections.values()) {
+      if (c.tcb.localAddress === this.o.dvipa && c.tcb.remotePort !== 0 && !this.owned.has(c)) halfOpen.push(connIdOf(c));
+    }
+    const listening = [...this.listening].map(([app, port]) => ({ app, port }));
+    return { type: 'CONN_REPORT', stack: this.name, listening, owned, halfOpen };
   }
 
   /** Segments for a connection being moved on: held while frozen, forwarded once it has moved. */
@@ -200,8 +233,8 @@ export class TargetStack {
         const held = entry?.held ?? [];
         if (entry) entry.to = toStack;
         for (const d of held) this.host.forwardVia(d, toXcf);
-        this.sendXcf(this.o.routingStack, { type: 'CONN_MOVED', conn: m.conn, from: this.name, to: toStack });
-        this.traceTransfer(m.conn, 'committed', toStack, `moved on; ${held.length} held segment(s) forwarded; ${this.o.routingStack} told to re-point its CRT`, [10]);
+        this.sendXcf(this.distributor, { type: 'CONN_MOVED', conn: m.conn, from: this.name, to: toStack });
+        this.traceTransfer(m.conn, 'committed', toStack, `moved on; ${held.length} held segment(s) forwarded; ${this.distributor} told to re-point its CRT`, [10]);
         reply(true, 'accepted');
       },
       reportRejected: (reason) => {
@@ -242,11 +275,24 @@ export class TargetStack {
     this.host.sim.trace.record({ kind: 'tcb', node: this.name, conn: connName(conn), action: 'install', reason: `transferred from ${p.fromStack}` });
     this.traceTransfer(conn, 'restored', p.fromStack, `TCB set to the transferred state (${p.repair.state})`, [2, 12]);
     this.answer(p.fromStack, p.transfer, conn, true, 'accepted');
+    this.reportIfOwnerChanged(conn, p.fromStack);
     if (adopt) {
       connection.handlers = adopt(connection, p.appState, p.fromStack);
       if (connection.readable > 0) connection.notify('readable');
       connection.flush();
     }
+  }
+
+  /**
+   * A connection sent by a stack that no longer owns the DVIPA (it crashed, or
+   * gave the DVIPA back, after sending it): its CRT row is not on the new
+   * owner, which has heard this stack's report already; tell it now.
+   */
+  private reportIfOwnerChanged(conn: ConnId, from: string): void {
+    const fromTarget = [...this.o.appLocations.values()].includes(from);
+    if (from === this.distributor || fromTarget) return;
+    this.note(`${connName(conn)} came from ${from}, which no longer owns the DVIPA: report it to ${this.distributor}`);
+    this.sendXcf(this.distributor, { type: 'CONN_REPORT', stack: this.name, listening: [], owned: [conn], halfOpen: [] });
   }
 
   private answer(to: string, transfer: number, conn: ConnId, accepted: boolean, reason: string): void {
@@ -258,7 +304,7 @@ export class TargetStack {
   private onAcceptedOwn(c: Connection): void {
     if (c.tcb.localAddress !== this.o.dvipa) return;
     this.owned.add(c);
-    this.host.sim.trace.record({ kind: 'tcb', node: this.name, conn: connName(connIdOf(c)), action: 'install', reason: `three-way handshake; ${this.o.routingStack} routed the SYN here` });
+    this.host.sim.trace.record({ kind: 'tcb', node: this.name, conn: connName(connIdOf(c)), action: 'install', reason: `three-way handshake; ${this.distributor} routed the SYN here` });
   }
 
   /** The stack crashed: the TCBs it owned died with it (no segment is sent; the routing stack hears it from XCF). */
@@ -270,13 +316,13 @@ export class TargetStack {
   private onRelease(c: Connection): void {
     if (this.o.synTime && !this.owned.has(c) && c.tcb.localAddress === this.o.dvipa && c.tcb.remotePort !== 0) {
       // A routed SYN whose handshake never completed: the routing stack's row goes.
-      this.sendXcf(this.o.routingStack, { type: 'CONN_ENDED', conn: connIdOf(c), stack: this.name, reason: 'handshake never completed' });
+      this.sendXcf(this.distributor, { type: 'CONN_ENDED', conn: connIdOf(c), stack: this.name, reason: 'handshake never completed' });
       return;
     }
     if (!this.owned.delete(c)) return;
     const conn = connIdOf(c);
     this.host.sim.trace.record({ kind: 'tcb', node: this.name, conn: connName(conn), action: 'release', reason: 'connection closed' });
-    this.sendXcf(this.o.routingStack, { type: 'CONN_ENDED', conn, stack: this.name, reason: c.closeReason ?? 'closed' });
+    this.sendXcf(this.distributor, { type: 'CONN_ENDED', conn, stack: this.name, reason: c.closeReason ?? 'closed' });
   }
 
   private sendXcf(stack: string, m: ControlMessage): void {

@@ -23,7 +23,7 @@ export class XcfChannel {
 
   constructor(
     private readonly self: string,
-    private readonly socket: UdpSocket,
+    private socket: UdpSocket,
     private readonly scheduler: Scheduler,
     private readonly xcfOf: (stack: string) => number | undefined,
     private readonly deliver: (message: ControlMessage, from: string) => void,
@@ -46,6 +46,17 @@ export class XcfChannel {
       this.unacked.set(seq, this.scheduler.after(XCF_RETRY_US, () => attempt(n + 1)));
     };
     attempt(1);
+  }
+
+  /**
+   * The stack restarted and bound a new XCF socket: retransmissions from before
+   * the crash stop (their sender died), sequence numbers go on so that peers,
+   * which remember what they delivered, do not take new messages for old ones.
+   */
+  rebind(socket: UdpSocket): void {
+    for (const handle of this.unacked.values()) this.scheduler.cancel(handle);
+    this.unacked.clear();
+    this.socket = socket;
   }
 
   /** Handle a datagram that arrived on the XCF port. */

@@ -14,9 +14,17 @@
  * SYN-time distribution (z/OS Sysplex Distributor) adds its CRT row when it
  * routes the SYN, before the target completes the handshake and installs the
  * TCB: a CRT add whose reason starts with "SYN routed" may name a stack that
- * does not own the connection yet, and the next install must be by that stack.
+ * does not own the connection yet, and the next install must be by that stack;
+ * so may a row a new DVIPA owner adds from a report of a handshake in progress
+ * (reason "SYN routed to … before the takeover").
+ *
+ * Crashes: a stack's CRT dies with it (the crash fault entry drops its rows),
+ * and a TCB release declaring its connection "lost: owned by crashed X" must
+ * name a stack that really crashed (losses.ts); rows removed while a stack
+ * still owns the connection are allowed only for a takeover or takeback.
  */
 import type { TraceEntry } from '../core/trace';
+import { declaredLosses } from './losses';
 import { at, verdict } from './types';
 import type { Break, CheckResult, TraceView } from './types';
 
@@ -57,8 +65,9 @@ export function checkOneOwner(trace: TraceView, options: OneOwnerOptions): Check
   for (const e of trace.events) {
     if (e.kind === 'tcb') watch.tcb(e);
     else if (e.kind === 'crt') watch.crt(e);
+    else if (e.kind === 'fault' && e.fault === 'crash' && e.target.startsWith('host:')) watch.crashed(e.target.slice('host:'.length));
   }
-  const breaks = [...watch.found, ...watch.leftovers()];
+  const breaks = [...watch.found, ...watch.leftovers(), ...declaredLosses(trace).bogus];
   return verdict(NAME, breaks, `${String(watch.connCount)} connection(s): one owner at a time, every CRT row points at it and goes with it`);
 }
 
@@ -82,6 +91,11 @@ class OwnerWatch {
     if (e.action === 'install') this.install(o, e);
     else if (e.action === 'export') this.export(o, e);
     else this.release(o, e);
+  }
+
+  /** A stack crashed: its CRT died with it. */
+  crashed(node: string): void {
+    for (const key of [...this.rows.keys()]) if (key.startsWith(`${node} `)) this.rows.delete(key);
   }
 
   /** Applies a CRT change, then checks the row against the owner. */
@@ -158,7 +172,7 @@ class OwnerWatch {
 
   /** A row removed while a stack still owns the connection strands it, unless a backup stack is taking over the DVIPA. */
   private remove(e: CrtEntry, conn: string, owner: string | null): void {
-    if (owner === null || /\btakeover\b/i.test(e.reason ?? '')) return;
+    if (owner === null || /\btake(over|back)\b/i.test(e.reason ?? '')) return;
     this.fail(e, `CRT row ${conn} on ${e.node} removed ${at(e.index)} (reason: ${e.reason ?? 'none'}) while ${owner} still owns the connection: its segments have nowhere to go`);
   }
 

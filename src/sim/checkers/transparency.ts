@@ -6,6 +6,11 @@
  * backwards and a window scale that never changes. A transfer that drops any of
  * the TCP state (SND.NXT, RCV.NXT, the timestamp offset, the scale) shows here
  * first, as the client's own TCP would see it.
+ *
+ * A connection declared lost with its crashed owner (losses.ts) is judged only
+ * up to the declaration: what the client sees after it (the RST of the stack
+ * that now gets its segments, sequence gaps the dead sender never filled) is
+ * the crash, not a transfer.
  */
 import { formatIpv4Address } from '../wire/ipv4-address';
 import { TcpFlag } from '../wire/types';
@@ -13,6 +18,7 @@ import {
   clientWireSegments, connKey, inSendOrder, hasFlag, isSyn, receiverText, senderText, serverEnd, timestampsOf, wscaleOf,
 } from './client-wire';
 import type { WireSegment } from './client-wire';
+import { declaredLosses } from './losses';
 import { MonotoneWatch } from './monotone';
 import { SeqGaps } from './seq-gaps';
 import { at, verdict } from './types';
@@ -48,7 +54,8 @@ export function checkTransparency(trace: TraceView, options: TransparencyOptions
     if (conn === undefined) conns.set(key, (conn = new ConnWatch(key)));
     conn.observe(s);
   }
-  for (const conn of conns.values()) breaks.push(...conn.breaks());
+  const losses = declaredLosses(trace).byConn;
+  for (const [key, conn] of conns) breaks.push(...conn.breaks(losses.get(key)?.index));
   const summary = `${String(conns.size)} connection(s), ${String(segments.length)} TCP segments on the clients' wire: `
     + 'one handshake each, one 4-tuple with the DVIPA, no RST, sequence, acknowledgement and timestamps continuous';
   return verdict(NAME, breaks, summary);
@@ -95,9 +102,14 @@ class ConnWatch {
     if (!s.fromClient) this.watchTimestamps(s);
   }
 
-  /** Every break found, including the ones only the end of the trace reveals. */
-  breaks(): Break[] {
-    return [...this.found, ...(this.seq?.breaks() ?? []), ...this.clientAck.breaks(), ...this.serverAck.breaks(), ...this.serverTs.breaks()];
+  /**
+   * Every break found, including the ones only the end of the trace reveals;
+   * for a connection lost at `lostAt`, only those before it, and no unfilled gap.
+   */
+  breaks(lostAt?: number): Break[] {
+    const monotone = [...this.clientAck.breaks(), ...this.serverAck.breaks(), ...this.serverTs.breaks()];
+    if (lostAt === undefined) return [...this.found, ...(this.seq?.breaks() ?? []), ...monotone];
+    return [...this.found, ...monotone].filter((b) => b.index < lostAt);
   }
 
   /** Records a break at the segment. */

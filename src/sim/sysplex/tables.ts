@@ -84,6 +84,14 @@ export class ConnectionRoutingTable {
     this.record('remove', row, undefined, reason);
   }
 
+  /**
+   * Forget every row without tracing a removal: the stack crashed and its
+   * table died with it (a checker learns that from the crash fault entry).
+   */
+  forget(): void {
+    this.rows.clear();
+  }
+
   private record(action: 'add' | 'update' | 'remove', row: CrtRow, claims?: readonly number[], reason?: string): void {
     const body = { kind: 'crt', node: this.node, action, dest: dest(row.conn), source: source(row.conn), destXcf: formatIpv4Address(this.xcfOf(row.owner)) } as const;
     this.trace.record(reason === undefined ? body : { ...body, reason }, claims);

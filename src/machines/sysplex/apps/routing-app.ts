@@ -45,7 +45,7 @@ interface PerConnection {
 
 /** The routing application. */
 export class RoutingApp {
-  private readonly control: UdpSocket;
+  private control: UdpSocket;
   private targets: readonly TargetInfo[] = [];
   private readonly byTransfer = new Map<number, PerConnection>();
   private nextTransfer = 1;
@@ -61,6 +61,16 @@ export class RoutingApp {
     this.say(`opens its control socket to ${stack.name} and registers as the routing application`, [18, 20, 24]);
     this.say(o.dedicated ? `${o.name} is a dedicated routing application: it never serves the deciding requests itself` : `${o.name} routes here and is the same application as the instances that serve on the other stacks`, [o.dedicated ? 9 : 8]);
     stack.tcp.listen(o.port, (c) => this.accept(c), {}, 0);
+  }
+
+  /** Its stack restarted after a crash (the app with it): control socket, registration and listener again, no connections. */
+  restart(): void {
+    this.targets = [];
+    this.byTransfer.clear();
+    this.control = this.stack.udp.bind(this.o.controlPort, (d) => this.onControl(d.payload), LOOPBACK);
+    this.control.send(LOOPBACK, STACK_CONTROL_PORT, encodeControl({ type: 'REGISTER', role: 'routing', app: this.o.name, stack: this.stack.name, port: this.o.port }));
+    this.say(`restarts with ${this.stack.name}: opens its control socket, registers as the routing application and listens again`, [18, 20, 24]);
+    this.stack.tcp.listen(this.o.port, (c) => this.accept(c), {}, 0);
   }
 
   /** The app's name. */
