@@ -140,6 +140,10 @@ export function controlLabel(m: ControlMessage): string {
     }
     case 'XCF_ACK':
       return `XCF_ACK seq=${m.seq}`;
+    case 'DVIPA_OWNER':
+      return `DVIPA_OWNER ${m.stack}: ${m.reason}`;
+    case 'CONN_REPORT':
+      return `CONN_REPORT from ${m.stack}: ${m.owned.length} owned, ${m.halfOpen.length} half-open, ${m.listening.length} listening`;
   }
 }
 
@@ -163,7 +167,9 @@ export function controlConn(m: ControlMessage): string | null {
     case 'TARGETS':
     case 'LISTEN_NOTICE':
     case 'XCF_ACK':
-      return null;
+    case 'DVIPA_OWNER':
+    case 'CONN_REPORT':
+      return null; // a report names many connections; it belongs to no single one
   }
 }
 
