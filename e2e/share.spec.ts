@@ -94,7 +94,9 @@ test('the autosave brings back the last state on a bare visit; deep links pick t
   const page = await context.newPage();
   const errors = watchConsole(page);
   await page.goto('./?scenario=zero-window&seed=9&step=5');
+  await expect(page.locator('.step-readout')).toHaveAttribute('data-step', '5');
   await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.step-readout')).toHaveAttribute('data-step', '6');
   await expect(page).toHaveURL(/#v1\./);
   const again = await context.newPage();
   await again.goto('./');

@@ -68,11 +68,15 @@ export function startShareSync(): () => void {
       () => undefined, // a state too large to share stays unsaved; the Copy link dialog says why
     );
   };
-  const unsubscribe = useLabStore.subscribe((s, prev) => {
-    if (shared(s).every((x, i) => x === shared(prev)[i])) return;
+  const schedule = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => write(useLabStore.getState()), SETTLE_MS);
+  };
+  const unsubscribe = useLabStore.subscribe((s, prev) => {
+    if (!shared(s).every((x, i) => x === shared(prev)[i])) schedule();
   });
+  // The sync loads after the first render; whatever changed before it started is written now.
+  schedule();
   return () => {
     clearTimeout(timer);
     unsubscribe();
