@@ -3,7 +3,7 @@ import { lossyLink, requestResponse, rstClosedPort, simultaneousClose, zeroWindo
 import type { AnyScenario } from './types';
 import { swarmScenario } from './swarm';
 import { sysplexSwarmScenario } from './sysplex-swarm';
-import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, synBaseWlm, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, targetCrash } from './sysplex-scenarios';
+import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, synBaseWlm, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, takeback, takeover, targetCrash } from './sysplex-scenarios';
 import { udpEchoScenario } from './udp-echo';
 
 /** Every built-in scenario, in the order `--list` shows them. */
@@ -22,7 +22,9 @@ export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
   synBaseWlm,
   synServerWlm,
   synHotStandby,
-  requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario, sysplexSwarmScenario];
+  requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario, sysplexSwarmScenario,
+  takeover,
+  takeback];
 
 /** The scenario with this id, or undefined. */
 export function findScenario(id: string): AnyScenario | undefined {

@@ -9,6 +9,7 @@ import { buildSysplex, type ClientConfig, type Sysplex } from '../machines/syspl
 import type { SynDistribution } from '../machines/sysplex/syn-routing';
 import { DEFAULT_WLM } from '../sim/sysplex/distribution';
 import { runAllCheckers } from '../sim/checkers';
+import { declaredLosses } from '../sim/checkers/losses';
 import type { CheckResult } from '../sim/checkers/types';
 import { Simulation } from '../sim/core/simulation';
 import { basicCredentials, buildHttpRequest } from '../sim/sysplex/dialogue/http';
@@ -360,5 +361,84 @@ export const synServerWlm = define(
   (r) => {
     const got = synChoices(r).map((c) => c.target);
     return [...clientsDone(r), ...invariantsHold(r), ...synTimeClean(r), { name: 'SYS2 (health 50 %) got 2 of 6 connections, SYS3 4', ok: countOf(got, 'SYS2') === 2 && countOf(got, 'SYS3') === 4, detail: got.join(', ') }];
+  },
+);
+
+// ---- DVIPA takeover and takeback (z/OS around the patent, not the patent) -------------
+
+/** The sysplex both takeover scenarios use: SYS2 is the backup (VIPABACKUP), WEB3 and WEB4 serve on SYS3 and SYS4. */
+const TAKEOVER_SYSPLEX: SysplexParamsInput = {
+  stacks: ['SYS1', 'SYS2', 'SYS3', 'SYS4'],
+  backup: { stack: 'SYS2', rank: 100 },
+  targets: [{ app: 'WEB3', stack: 'SYS3' }, { app: 'WEB4', stack: 'SYS4' }],
+  policy: { rules: [{ name: 'orders', match: { kind: 'http-path-prefix', prefix: '/orders' }, targets: ['WEB3'] }], fallback: ['WEB4'] },
+  clients: 3,
+  clientSpacingUs: 14_000,
+  followUps: 2,
+  decidingValues: ['/orders/42', '/catalog/7', '/orders/43'],
+  // After client1's transfer to WEB3, while client2 still talks to the routing app on SYS1.
+  crash: { stack: 'SYS1', atUs: 31_000 },
+  xcfDetectionUs: 100_000,
+  routerConvergenceUs: 50_000,
+};
+
+/** The VIPADYN statuses a stack went through, in order ('Down' while crashed). */
+export function vipadynStatuses(r: ScenarioRun, stack: string): string[] {
+  return r.sim.trace.events.flatMap((e) => (e.kind === 'app' && e.app === 'VIPADYN' && e.node === stack ? [String(e.data?.status)] : []));
+}
+
+/** "client:port>dvipa:port" of client i's connection. */
+function clientConn(r: SysplexRun, i: number): string {
+  const c = r.sysplex.clients[i]?.connection?.tcb;
+  return c ? `${formatIpv4Address(c.localAddress)}:${c.localPort}>${formatIpv4Address(c.remoteAddress)}:${c.remotePort}` : '?';
+}
+
+const statusesAre = (r: ScenarioRun, stack: string, expected: readonly string[]): Expectation => {
+  const got = vipadynStatuses(r, stack);
+  return { name: `VIPADYN on ${stack}: ${expected.join(' → ')}`, ok: got.join(',') === expected.join(','), detail: got.join(' → ') };
+};
+
+/** What both takeover scenarios show: the transferred connection survives, the routing app’s own one is lost, a new one comes through the backup. */
+function takeoverChecks(r: SysplexRun): Expectation[] {
+  const [first, second, third] = [0, 1, 2].map((i) => r.sysplex.clients[i]);
+  const lost = declaredLosses(r.sim.trace).byConn.get(clientConn(r, 1));
+  const forwarded = r.sim.trace.events.some((e) => e.kind === 'app' && e.node === 'SYS2' && e.message === `forward ${clientConn(r, 0)} over XCF to SYS3`);
+  const viaBackup = r.sim.trace.events.some((e) => e.kind === 'tcb' && e.node === 'SYS2' && e.action === 'install' && e.conn === clientConn(r, 2));
+  const rebuilt = r.sim.trace.events.some((e) => e.kind === 'crt' && e.node === 'SYS2' && e.action === 'add' && (e.reason ?? '').startsWith('takeover: SYS3 reports'));
+  return [
+    ...invariantsHold(r),
+    { name: 'client1, moved to WEB3 before the crash, finished through the backup', ok: first?.state === 'done' && forwarded, detail: `${first?.state ?? '?'}; SYS2 forwarded its segments: ${String(forwarded)}` },
+    { name: 'client2, still with the routing app on SYS1, is lost: owned by crashed SYS1', ok: second?.state === 'failed' && lost?.stack === 'SYS1', detail: `${second?.state ?? '?'} (${second?.failure ?? ''}); declared lost with ${lost?.stack ?? 'nobody'}` },
+    { name: 'client3 connected after the crash, through the backup’s routing app', ok: third?.state === 'done' && viaBackup, detail: `${third?.state ?? '?'}; TCB installed on SYS2: ${String(viaBackup)}` },
+    { name: 'SYS2 rebuilt its CRT from SYS3’s report', ok: rebuilt, detail: String(rebuilt) },
+  ];
+}
+
+/** z/OS DVIPA takeover: the backup stack takes the DVIPA and the CRT over; transferred connections survive. */
+export const takeover = define(
+  'takeover',
+  'DVIPA takeover by the backup',
+  'SYS1 crashes after moving client1 to WEB3; XCF tells SYS2, the backup, which takes the DVIPA, rebuilds the CRT from the targets’ reports and forwards client1 on; client2, still on SYS1, is lost; client3 connects through SYS2.',
+  [],
+  TAKEOVER_SYSPLEX,
+  (r) => [...takeoverChecks(r), statusesAre(r, 'SYS2', ['Backup', 'Active'])],
+);
+
+/** z/OS DVIPA takeback: the original stack returns; the backup keeps its own connection (Moving) until it has moved on. */
+export const takeback = define(
+  'takeback',
+  'DVIPA takeback',
+  'As in takeover, then SYS1 restarts while client3 still talks to the routing app on SYS2: SYS1 takes the DVIPA back, SYS2 goes Moving and keeps client3 until it hands it to WEB3, then Backup.',
+  [],
+  { ...TAKEOVER_SYSPLEX, restart: { stack: 'SYS1', atUs: 1_046_000 } },
+  (r) => {
+    const conn = clientConn(r, 2);
+    const repointed = r.sim.trace.events.some((e) => e.kind === 'crt' && e.node === 'SYS1' && e.action === 'update' && `${e.source}>${e.dest}` === conn && e.destXcf === '10.9.0.3');
+    return [
+      ...takeoverChecks(r),
+      statusesAre(r, 'SYS1', ['Active', 'Down', 'Active']),
+      statusesAre(r, 'SYS2', ['Backup', 'Active', 'Moving', 'Backup']),
+      { name: 'SYS1’s CRT took client3’s row from SYS2’s report and followed it to WEB3', ok: repointed, detail: String(repointed) },
+    ];
   },
 );

@@ -112,7 +112,9 @@ class StackRole implements DvipaRole {
   }
 
   committed(conn: ConnId, to: string): void {
-    if (this.knownOwner !== this.name) this.stack.sendXcf(this.knownOwner, { type: 'CONN_MOVED', conn, from: this.name, to });
+    if (this.knownOwner === this.name) return;
+    this.stack.sendXcf(this.knownOwner, { type: 'CONN_MOVED', conn, from: this.name, to });
+    this.t.checkDrained(this);
   }
 
   released(conn: ConnId): void {
@@ -299,7 +301,7 @@ export class DvipaTakeover {
   checkDrained(r: StackRole): void {
     if (String(r.status.getSnapshot().value) !== 'moving') return;
     const left = r.stack.report();
-    if (left.owned.length + left.halfOpen.length === 0) this.send(r, { type: 'DRAINED' }, 'its last connection ended');
+    if (left.owned.length + left.halfOpen.length === 0) this.send(r, { type: 'DRAINED' }, 'no connection is held here any more');
   }
 
   /** A segment for the DVIPA with no row on a stack that no longer owns it: on to the owner over XCF. */
