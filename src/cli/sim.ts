@@ -67,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.list) {
     for (const s of BUILT_IN_SCENARIOS) process.stdout.write(`${s.id.padEnd(20)} ${s.description}\n`);
+    process.stdout.write(`${'compare'.padEnd(20)} One workload run three ways — the patent’s handoff, an L7 proxy, SYN-time ROUNDROBIN — and what each cost (compare [--clients N] [--json]).\n`);
     return 0;
   }
   const target = positionals[0];

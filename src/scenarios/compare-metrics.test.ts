@@ -20,6 +20,7 @@ describe('summarizeLatency', () => {
     // [0,250): 100, 200; [250,500): 300, 400; [500,1000): 500…900; [1000,2000): 10; [2000,4000): 20; [4000,8000): 40; [8000,16000): 21.
     expect(s.histogram.counts).toEqual([2, 2, 5, 10, 20, 40, 21, 0, 0, 0, 0, 0]);
     expect(s.histogram.edgesUs).toBe(LATENCY_EDGES_US);
+    expect([s.percentilesUs.length, s.percentilesUs[0], s.percentilesUs[49], s.percentilesUs[99]]).toEqual([100, 100, 5_000, 10_000]);
   });
 
   it('is all zeros with no values', () => {

@@ -29,6 +29,8 @@ export interface LatencySummary {
   readonly p99Us: number;
   readonly meanUs: number;
   readonly maxUs: number;
+  /** The latency at each percentile 1…100 (entry i is percentile i + 1), for drawing the distribution as a CDF. */
+  readonly percentilesUs: readonly number[];
   readonly histogram: { readonly edgesUs: readonly number[]; readonly counts: readonly number[] };
 }
 
@@ -99,7 +101,8 @@ export function summarizeLatency(values: readonly number[]): LatencySummary {
     counts[i] = (counts[i] ?? 0) + 1;
   }
   const sum = sorted.reduce((a, b) => a + b, 0);
-  return { count: sorted.length, p50Us: rank(50), p95Us: rank(95), p99Us: rank(99), meanUs: sorted.length ? Math.round(sum / sorted.length) : 0, maxUs: sorted.at(-1) ?? 0, histogram: { edgesUs: LATENCY_EDGES_US, counts } };
+  const percentilesUs = Array.from({ length: 100 }, (_, i) => rank(i + 1));
+  return { count: sorted.length, p50Us: rank(50), p95Us: rank(95), p99Us: rank(99), meanUs: sorted.length ? Math.round(sum / sorted.length) : 0, maxUs: sorted.at(-1) ?? 0, percentilesUs, histogram: { edgesUs: LATENCY_EDGES_US, counts } };
 }
 
 /** Cache hits and misses from the target apps' `cache` entries (app entries whose data carries `cache: 'hit' | 'miss'`). */

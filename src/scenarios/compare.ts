@@ -19,7 +19,7 @@
  *            requests: { issued, completed, failed },
  *            routingStack: { stack, in: Traffic, out: Traffic },
  *            stacks: { [stack]: { in: Traffic, out: Traffic } },
- *            latency: { count, p50Us, p95Us, p99Us, meanUs, maxUs, histogram: { edgesUs, counts } },
+ *            latency: { count, p50Us, p95Us, p99Us, meanUs, maxUs, percentilesUs: [p1 … p100], histogram: { edgesUs, counts } },
  *            cache: { hits, misses, hitRate, byTarget: { [app]: { hits, misses } } },
  *            invariants: { [name]: { ok, detail } },
  *            run: { traceHash, events, packets, simTimeUs } }] }
