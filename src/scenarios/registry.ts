@@ -4,6 +4,7 @@ import type { AnyScenario } from './types';
 import { swarmScenario } from './swarm';
 import { sysplexSwarmScenario } from './sysplex-swarm';
 import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, synBaseWlm, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, takeback, takeover, targetCrash } from './sysplex-scenarios';
+import { takeoverSwarmScenario } from './takeover-swarm';
 import { udpEchoScenario } from './udp-echo';
 
 /** Every built-in scenario, in the order `--list` shows them. */
@@ -24,7 +25,8 @@ export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
   synHotStandby,
   requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario, sysplexSwarmScenario,
   takeover,
-  takeback];
+  takeback,
+  takeoverSwarmScenario];
 
 /** The scenario with this id, or undefined. */
 export function findScenario(id: string): AnyScenario | undefined {

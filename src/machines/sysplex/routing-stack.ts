@@ -346,6 +346,11 @@ export class RoutingStack {
     this.xcfLink.send(to, m);
   }
 
+  /** Whether this stack holds a TCB for the connection (one in its handshake has no CRT row yet). */
+  holdsTcb(conn: ConnId): boolean {
+    return this.tcp.connections.has(connectionKey({ localAddress: conn.dvipa, localPort: conn.port, remoteAddress: conn.client, remotePort: conn.clientPort }));
+  }
+
   /** Hand a held segment to the stack again, as if it had just arrived. */
   reinject(d: IpDelivery): void {
     if (!this.ingress(d)) this.host.deliverLocal(d);

@@ -84,6 +84,8 @@ class StackRole implements DvipaRole {
   /** While the CRT is rebuilt: stacks whose report is awaited, and segments held meanwhile. */
   rebuilding: { readonly why: string; readonly waiting: Set<string>; readonly held: IpDelivery[] } | null = null;
   readonly status: ActorRefFrom<typeof vipaStatusMachine>;
+  /** The router sends the DVIPA to another owner now, and this stack keeps only rows of connections it holds. */
+  trimmed = false;
 
   constructor(
     private readonly t: DvipaTakeover,
@@ -101,6 +103,7 @@ class StackRole implements DvipaRole {
   }
 
   unrouted(d: IpDelivery, conn: ConnId): boolean {
+    if (this.stack.holdsTcb(conn)) return false; // a handshake in progress here: the local TCP answers
     if (this.rebuilding && !isOpeningSyn(d.payload)) return this.t.hold(this, d, conn);
     if (this.knownOwner !== this.name) return this.t.sendOn(this, d, conn);
     return false;
@@ -114,7 +117,9 @@ class StackRole implements DvipaRole {
   committed(conn: ConnId, to: string): void {
     if (this.knownOwner === this.name) return;
     this.stack.sendXcf(this.knownOwner, { type: 'CONN_MOVED', conn, from: this.name, to });
-    this.t.checkDrained(this);
+    // Its segments reach the owner now, which follows the move; the row here would outlive the connection.
+    if (this.trimmed) this.t.trim(this);
+    else this.t.checkDrained(this);
   }
 
   released(conn: ConnId): void {
@@ -219,6 +224,7 @@ export class DvipaTakeover {
     this.owner = r.name;
     this.convergedOn = null;
     r.knownOwner = r.name;
+    r.trimmed = false;
     const waiting = new Set(this.p.net.stacks.filter((h) => h.up && h.name !== r.name).map((h) => h.name));
     const rebuild = { why, waiting, held: [] as IpDelivery[] };
     r.rebuilding = rebuild;
@@ -292,7 +298,8 @@ export class DvipaTakeover {
   }
 
   /** The router has converged on another owner: `r` drops the rows of connections other stacks hold. */
-  private trim(r: StackRole): void {
+  trim(r: StackRole): void {
+    r.trimmed = true;
     r.stack.trimToOwn(`takeback: ${r.knownOwner} owns the DVIPA again and routes its connections`);
     this.checkDrained(r);
   }

@@ -67,7 +67,7 @@ export function checkOneOwner(trace: TraceView, options: OneOwnerOptions): Check
     else if (e.kind === 'crt') watch.crt(e);
     else if (e.kind === 'fault' && e.fault === 'crash' && e.target.startsWith('host:')) watch.crashed(e.target.slice('host:'.length));
   }
-  const breaks = [...watch.found, ...watch.leftovers(), ...declaredLosses(trace).bogus];
+  const breaks = [...declaredLosses(trace).bogus, ...watch.found, ...watch.leftovers()];
   return verdict(NAME, breaks, `${String(watch.connCount)} connection(s): one owner at a time, every CRT row points at it and goes with it`);
 }
 
