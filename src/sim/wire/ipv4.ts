@@ -97,18 +97,22 @@ export function writeIpv4Header(out: Uint8Array, fields: Ipv4Input, totalLength:
   const options = fields.options ?? NO_OPTIONS;
   const headerLength = MIN_HEADER + options.length;
   checkIpv4Input(fields, options, totalLength);
-  out[0] = 0x40 | (headerLength >>> 2);
-  out[1] = ((fields.dscp ?? 0) << 2) | (fields.ecn ?? 0);
+  const versionAndTos = ((0x40 | (headerLength >>> 2)) << 8) | ((fields.dscp ?? 0) << 2) | (fields.ecn ?? 0);
+  const identification = fields.identification ?? 0;
+  const fragment = ((fields.dontFragment ?? true) ? FLAG_DF : 0) | (fields.moreFragments === true ? FLAG_MF : 0) | (fields.fragmentOffset ?? 0);
+  const ttlAndProtocol = ((fields.ttl ?? 64) << 8) | fields.protocol;
+  const { src, dst } = fields;
+  writeU16(out, 0, versionAndTos);
   writeU16(out, 2, totalLength);
-  writeU16(out, 4, fields.identification ?? 0);
-  const flags = ((fields.dontFragment ?? true) ? FLAG_DF : 0) | (fields.moreFragments === true ? FLAG_MF : 0);
-  writeU16(out, 6, flags | (fields.fragmentOffset ?? 0));
-  out[8] = fields.ttl ?? 64;
-  out[9] = fields.protocol;
-  writeU32(out, 12, fields.src);
-  writeU32(out, 16, fields.dst);
+  writeU16(out, 4, identification);
+  writeU16(out, 6, fragment);
+  writeU16(out, 8, ttlAndProtocol);
+  writeU32(out, 12, src);
+  writeU32(out, 16, dst);
   if (options.length > 0) out.set(options, MIN_HEADER);
-  writeU16(out, 10, internetChecksum(out, 0, headerLength));
+  // The fixed 20 bytes are summed from the words just written rather than read back; options, if any, from the bytes.
+  const fixedSum = versionAndTos + totalLength + identification + fragment + ttlAndProtocol + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+  writeU16(out, 10, internetChecksum(out, MIN_HEADER, headerLength, fixedSum));
 }
 
 /** Builds a datagram: header with computed IHL, total length and checksum, followed by a copy of payload. */

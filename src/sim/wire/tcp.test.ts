@@ -74,6 +74,16 @@ describe('TCP known answers', () => {
     expect(value.checksumOk).toBe(true);
   });
 
+  it('lays out NOP, NOP, timestamps as every Linux data segment carries them (data offset 8)', () => {
+    const options: TcpOption[] = [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamps', tsVal: 0x01020304, tsEcr: 0xfffffffe }];
+    expect(encodeTcpOptions(options)).toEqual(hex('01 01 08 0a 01 02 03 04 ff ff ff fe'));
+    const ack = encodeTcp({ srcPort: 1, dstPort: 2, seq: 3, ack: 4, flags: TcpFlag.ACK, window: 5, options }, hex('aa bb cc'), SRC, DST);
+    expect(ack[12]).toBe(0x80);
+    expect(decodeOk(ack).value.header.options).toEqual(options);
+    expect(decodeOk(ack).value.checksumOk).toBe(true);
+    expect(() => encodeTcpOptions([options[0]!, options[1]!, { kind: 'timestamps', tsVal: -1, tsEcr: 0 }])).toThrow(RangeError);
+  });
+
   it('fails the checksum when the pseudo-header addresses differ', () => {
     expect(decodeOk(hex(SMOLTCP_SEGMENT), SRC, DST ^ 1).value.checksumOk).toBe(false);
     expect(decodeOk(hex(SMOLTCP_SEGMENT), DST, SRC).value.checksumOk).toBe(true); // the sum is symmetric in src/dst

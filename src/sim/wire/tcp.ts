@@ -65,8 +65,25 @@ function optionLength(option: TcpOption): number {
   }
 }
 
+type TimestampsOption = Extract<TcpOption, { kind: 'timestamps' }>;
+
+/** NOP, NOP, timestamps: 1 + 1 + 10 bytes. */
+const TIMESTAMPS_ONLY_LENGTH = 12;
+
+/**
+ * The timestamps option when `options` is exactly NOP, NOP, timestamps — the
+ * list on nearly every segment once timestamps are agreed (RFC 7323 Appendix
+ * A) — else null: such a list is measured and written without walking it.
+ */
+function timestampsOnly(options: readonly TcpOption[]): TimestampsOption | null {
+  if (options.length !== 3) return null;
+  const stamp = options[2]!;
+  return options[0]!.kind === 'nop' && options[1]!.kind === 'nop' && stamp.kind === 'timestamps' ? stamp : null;
+}
+
 /** Unpadded wire length of an option list; throws a RangeError when it exceeds the 40 bytes a header can carry. */
 function optionsLength(options: readonly TcpOption[]): number {
+  if (timestampsOnly(options) !== null) return TIMESTAMPS_ONLY_LENGTH;
   let length = 0;
   for (let i = 0; i < options.length; i++) length += optionLength(options[i] as TcpOption);
   if (length > MAX_OPTIONS) throw new RangeError(`TCP options take ${String(length)} bytes; at most 40 fit`);
@@ -132,6 +149,13 @@ function writeOption(out: Uint8Array, at: number, option: TcpOption): number {
 
 /** Writes an option list at `at`; the zeroed bytes after it are the EOL padding. */
 function writeOptions(out: Uint8Array, at: number, options: readonly TcpOption[]): void {
+  const stamp = timestampsOnly(options);
+  if (stamp !== null) {
+    out[at] = TcpOptionKind.NOP;
+    out[at + 1] = TcpOptionKind.NOP;
+    writeOption(out, at + 2, stamp);
+    return;
+  }
   let i = at;
   for (let k = 0; k < options.length; k++) i = writeOption(out, i, options[k] as TcpOption);
 }
