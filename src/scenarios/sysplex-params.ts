@@ -116,7 +116,7 @@ export const SysplexParamsSchema = v.strictObject({
   crashes: v.optional(v.pipe(v.array(v.strictObject({ stack: name, atUs: timeUs })), v.maxLength(8))),
   /** A backup routing stack (VIPABACKUP rank): when the routing stack crashes it takes the DVIPA over. It runs no target app. */
   backup: v.optional(v.strictObject({ stack: name, rank: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(254)), 100) })),
-  /** With a backup: µs from a stack's crash until XCF tells the other members it left; absent = 100 000. */
+  /** µs from a stack's crash until XCF tells the other members it left (absent = 100 000 with a backup). Given without a backup, it turns on group monitoring alone: each crash's lost connections are named and the owner drops their CRT rows. */
   xcfDetectionUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000_000))),
   /** With a backup: µs from a DVIPA owner change until the router sends the DVIPA’s traffic there (segments meanwhile go to the old owner); absent = 0. */
   routerConvergenceUs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000_000))),
@@ -172,7 +172,7 @@ function checkTakeover(p: SysplexParams): string | null {
   for (const [i, c] of (p.crashes ?? []).entries()) if (!p.stacks.includes(c.stack)) return `crashes.${i}.stack: no stack named '${c.stack}'`;
   const b = p.backup;
   if (!b) {
-    const needing = (['xcfDetectionUs', 'routerConvergenceUs', 'restart'] as const).find((k) => p[k] !== undefined);
+    const needing = (['routerConvergenceUs', 'restart'] as const).find((k) => p[k] !== undefined);
     return needing ? `${needing}: only means something with a backup stack (set backup.stack)` : null;
   }
   if (!p.stacks.includes(b.stack)) return `backup.stack: no stack named '${b.stack}'`;

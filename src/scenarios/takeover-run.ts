@@ -9,10 +9,11 @@ import type { Sysplex } from '../machines/sysplex/sysplex';
 import type { TakeoverConfig } from '../machines/sysplex/takeover';
 import { DEFAULT_XCF_DETECTION_US, type SysplexParams } from './sysplex-params';
 
-/** The backup's settings for buildSysplex, or nothing when no backup is configured. */
+/** The backup's settings for buildSysplex (backup null: XCF monitoring only), or nothing when neither is asked for. */
 export function takeoverConfig(p: SysplexParams): { takeover: TakeoverConfig } | Record<string, never> {
-  if (!p.backup) return {};
-  return { takeover: { backup: p.backup.stack, rank: p.backup.rank, detectionUs: p.xcfDetectionUs ?? DEFAULT_XCF_DETECTION_US, routerConvergenceUs: p.routerConvergenceUs ?? 0 } };
+  if (!p.backup && p.xcfDetectionUs === undefined) return {};
+  const backup = p.backup ? { backup: p.backup.stack, rank: p.backup.rank } : { backup: null, rank: 0 };
+  return { takeover: { ...backup, detectionUs: p.xcfDetectionUs ?? DEFAULT_XCF_DETECTION_US, routerConvergenceUs: p.routerConvergenceUs ?? 0 } };
 }
 
 /** Schedule `crashes` (beyond `crash`, which the run schedules itself) and the restart. */

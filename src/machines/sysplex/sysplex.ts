@@ -58,7 +58,7 @@ export interface SysplexConfig {
   readonly routingAppName: string;
   /** z/OS Sysplex Distributor's SYN-time distribution instead of the patent's handoff; absent = the patent. */
   readonly distribution?: SynDistribution;
-  /** A backup routing stack (VIPABACKUP) that takes the DVIPA over when the routing stack crashes; absent = none. */
+  /** A backup routing stack (VIPABACKUP) that takes the DVIPA over when the routing stack crashes, or (backup null) XCF group monitoring only; absent = neither. */
   readonly takeover?: TakeoverConfig;
   /** An L7 proxy on the routing stack relays every connection to a listening target (not the patent); ignored with `distribution`. */
   readonly proxy?: boolean;
@@ -116,7 +116,7 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
   const backupStack = backupHost ? new RoutingStack(backupHost, stackOptions) : null;
   const backupApp = backupStack && !synTime ? new RoutingApp(backupStack, { name: c.routingAppName, port: c.port, controlPort: APP_CONTROL_PORT_BASE, dialogue, policy: c.policy, dedicated }) : null;
   const apps = new Map([[routingStack.name, routingApp], [backupStack?.name ?? '', backupApp]].filter((e): e is [string, RoutingApp] => e[1] !== null));
-  const takeover = c.takeover && backupStack ? new DvipaTakeover({ net, primary: routingStack, backup: backupStack, apps, targets: targetStacks }, c.takeover) : null;
+  const takeover = c.takeover ? new DvipaTakeover({ net, primary: routingStack, backup: backupStack, apps, targets: targetStacks }, c.takeover) : null;
   const clients = c.clients.map((cc, i) => {
     const host = net.clients[i];
     if (!host) throw new Error(`no client host ${i}`);

@@ -32,7 +32,12 @@
  * the DVIPA owner removes their CRT rows with that reason and stops offering
  * the stack's apps as targets.
  *
- * Assumptions: one backup (rank only shown); the backup runs no target app
+ * Without a backup the same machinery only watches the group: losses are
+ * traced at each crash and the DVIPA owner forgets a crashed target's
+ * connections when XCF reports it gone; if the owner itself crashes, the DVIPA
+ * is gone.
+ *
+ * Assumptions: at most one backup (rank only shown); the backup runs no target app
  * (a Dist/Dest backup is not modelled); XCF failure detection is a fixed delay
  * for every member; a restarted stack keeps its XCF sequence numbers.
  */
@@ -51,8 +56,8 @@ import { statusWord, vipaStatusMachine, type VipaStatusEvent, type VipaStatusInp
 
 /** Takeover settings of a sysplex (VIPABACKUP, and how fast the group and the network notice). */
 export interface TakeoverConfig {
-  /** The backup routing stack (VIPABACKUP). */
-  readonly backup: string;
+  /** The backup routing stack (VIPABACKUP); null: no backup, XCF group monitoring only. */
+  readonly backup: string | null;
   /** Its VIPABACKUP rank, for VIPADYN. */
   readonly rank: number;
   /** µs from a stack's crash until XCF tells the other members it left the group. */
@@ -66,7 +71,7 @@ export interface TakeoverParts {
   readonly net: SysplexNetwork;
   /** The VIPADEFINE routing stack. */
   readonly primary: RoutingStack;
-  readonly backup: RoutingStack;
+  readonly backup: RoutingStack | null;
   /** Routing apps by stack (none under SYN-time distribution). */
   readonly apps: ReadonlyMap<string, RoutingApp>;
   readonly targets: ReadonlyMap<string, TargetStack>;
@@ -145,8 +150,8 @@ export class DvipaTakeover {
   ) {
     this.owner = p.primary.name;
     const primary = new StackRole(this, p.primary, 'VIPADefine', p.primary.name);
-    const backup = new StackRole(this, p.backup, 'VIPABackup', p.primary.name);
-    this.roles = new Map([primary, backup].map((r) => [r.name, r] as const));
+    const backup = p.backup ? [new StackRole(this, p.backup, 'VIPABackup', p.primary.name)] : [];
+    this.roles = new Map([primary, ...backup].map((r) => [r.name, r] as const));
     for (const r of this.roles.values()) {
       r.stack.role = r;
       this.traceStatus(r, r.origin === 'VIPADefine' ? 'VIPADEFINE: this stack owns the DVIPA' : `VIPABACKUP rank ${c.rank}: takes the DVIPA over if ${p.primary.name} leaves`);
@@ -211,7 +216,7 @@ export class DvipaTakeover {
       if (rebuild?.waiting.delete(stack) && rebuild.waiting.size === 0) this.finishRebuild(owner, 'every stack still up reported');
       return;
     }
-    const backup = this.roles.get(this.c.backup);
+    const backup = this.c.backup === null ? undefined : this.roles.get(this.c.backup);
     if (!backup || !this.hostOf(backup.name).up) return this.note(stack, 'XCF', `no backup is up: the DVIPA ${formatIpv4Address(this.p.net.dvipa)} is gone`);
     this.send(backup, { type: 'OWNER_LEFT' }, `takeover: ${stack} left the sysplex group`);
     this.becomeOwner(backup, 'takeover');

@@ -8,7 +8,7 @@ import { createActor } from 'xstate';
 import { vipaStatusMachine, type VipaStatusEvent, type VipaStatusInput } from '../../machines/sysplex/vipa-status.machine';
 import { findScenario } from '../registry';
 import { parseSysplexParams } from '../sysplex-params';
-import { takeback, takeover, vipadynStatuses, type SysplexRun } from '../sysplex-scenarios';
+import { takeback, takeover, targetCrash, vipadynStatuses, type SysplexRun } from '../sysplex-scenarios';
 import type { ScenarioDefinition } from '../types';
 
 function run<P>(s: ScenarioDefinition<P>, overrides: Record<string, unknown> = {}): SysplexRun {
@@ -63,6 +63,25 @@ describe('a target stack crash with a backup configured', () => {
     expect(r.invariants.filter((i) => !i.ok)).toEqual([]);
     expect(vipadynStatuses(r, 'SYS2')).toEqual(['Backup']);
     expect(r.sysplex.clients[2]?.replies.at(-1)?.text).toContain('WEB4');
+  });
+});
+
+describe('XCF group monitoring without a backup (xcfDetectionUs alone)', () => {
+  const r = run(targetCrash, { xcfDetectionUs: 50_000 });
+
+  it('makes the target-crash scenario name its lost connection and drop the CRT row, so every invariant holds', () => {
+    const lost = r.sim.trace.events.filter((e) => e.kind === 'tcb' && e.reason.startsWith('lost: owned by crashed SYS3'));
+    expect(lost).toHaveLength(1);
+    const removed = r.sim.trace.events.find((e) => e.kind === 'crt' && e.action === 'remove' && e.reason === 'lost: owned by crashed SYS3');
+    expect(removed?.time).toBe(26_000 + 50_000);
+    expect(r.invariants.filter((i) => !i.ok)).toEqual([]);
+    expect(r.sysplex.clients[0]?.state).toBe('failed');
+  });
+
+  it('leaves the run without it untouched: no VIPADYN, no loss entries', () => {
+    const plain = run(targetCrash);
+    expect(plain.sim.trace.events.some((e) => (e.kind === 'app' && e.app === 'VIPADYN') || (e.kind === 'tcb' && e.reason.startsWith('lost:')))).toBe(false);
+    expect(plain.sysplex.takeover).toBeNull();
   });
 });
 
