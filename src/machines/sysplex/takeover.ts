@@ -175,7 +175,13 @@ export class DvipaTakeover {
     r.stack.restart();
     this.p.apps.get(stack)?.restart();
     this.send(r, { type: 'RESTARTED' }, r.origin === 'VIPADefine' ? 'restarted: VIPADEFINE takes the DVIPA back' : 'restarted as the backup');
-    if (r.origin === 'VIPADefine') this.becomeOwner(r, 'takeback');
+    if (r.origin === 'VIPADefine') return this.becomeOwner(r, 'takeback');
+    // A backup rejoins knowing the owner; if nobody up owns the DVIPA, it takes it over at once.
+    r.knownOwner = this.owner;
+    r.trimmed = true;
+    if (this.owner !== stack && this.hostOf(this.owner).up) return;
+    this.send(r, { type: 'OWNER_LEFT' }, `takeover: ${this.owner === stack ? 'it owned the DVIPA when it crashed' : `${this.owner} is down`}`);
+    this.becomeOwner(r, 'takeover');
   }
 
   // ---- crashes and XCF group membership -------------------------------------------

@@ -43,6 +43,16 @@ describe('takeover scenarios', () => {
   });
 });
 
+describe('the backup crashes while it owns the DVIPA, then restarts', () => {
+  it('the DVIPA is gone meanwhile; back up, the backup takes it over again (nobody else owns it) and serves the late client', () => {
+    const r = run(takeover, { crashes: [{ stack: 'SYS2', atUs: 400_000 }], restart: { stack: 'SYS2', atUs: 700_000 } });
+    expect(vipadynStatuses(r, 'SYS2')).toEqual(['Backup', 'Active', 'Down', 'Backup', 'Active']);
+    expect(r.sim.trace.events.some((e) => e.kind === 'app' && e.app === 'XCF' && e.message.startsWith('no backup is up'))).toBe(true);
+    expect(r.sysplex.clients[2]?.state).toBe('done');
+    expect(r.invariants.filter((i) => !i.ok)).toEqual([]);
+  });
+});
+
 describe('a target stack crash with a backup configured', () => {
   // SYS3 crashes with client1's connection on WEB3; the routing stack SYS1 lives on.
   const r = run(takeover, { crash: { stack: 'SYS3', atUs: 31_000 } });
