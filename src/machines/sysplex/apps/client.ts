@@ -4,7 +4,7 @@
  * machine. It checks every response and keeps the replies for the scenario's
  * expectations (e.g. claim 7: the target's reply names the restored user).
  */
-import { createActor, type ActorRefFrom } from 'xstate';
+import { createActor, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import type { Simulation } from '../../../sim/core/simulation';
 import type { Connection } from '../../../sim/tcp/connection';
 import type { TcpLayer } from '../../../sim/tcp/tcp-layer';
@@ -61,16 +61,23 @@ export class ClientApp {
     return this.actor?.getSnapshot().context.failure ?? null;
   }
 
+  /** Which client each running actor belongs to (weak: a finished client goes with its actor). */
+  private static readonly byActor = new WeakMap<AnyActorRef, ClientApp>();
+  /**
+   * One provided machine for every client: its actions find their client by
+   * `self`. provide() builds a whole machine, which a workload of thousands of
+   * short connections (the comparison) would otherwise pay once per connection.
+   */
+  private static readonly machine = clientMachine.provide({
+    actions: {
+      sendRequest: ({ context, self }) => ClientApp.byActor.get(self)?.send(context.step),
+      closeSocket: ({ self }) => ClientApp.byActor.get(self)?.connection?.close(),
+    },
+  });
+
   private start(): void {
-    const actor = createActor(
-      clientMachine.provide({
-        actions: {
-          sendRequest: ({ context }) => this.send(context.step),
-          closeSocket: () => this.connection?.close(),
-        },
-      }),
-      { input: { steps: this.o.requests.length, awaitGreeting: this.o.protocol === 'smtp' } },
-    );
+    const actor = createActor(ClientApp.machine, { input: { steps: this.o.requests.length, awaitGreeting: this.o.protocol === 'smtp' } });
+    ClientApp.byActor.set(actor, this);
     this.actor = actor;
     actor.start();
     const connection = this.tcp.connect({ dst: this.o.dvipa, dstPort: this.o.port });
