@@ -86,6 +86,8 @@ export interface RoutingStackOptions {
   readonly transferTimeoutMs?: number;
   /** SYN-time distribution instead of the patent's handoff; absent = the patent. */
   readonly distribution?: SynDistribution;
+  /** An L7 proxy answers on the DVIPA instead of the patent's routing app: what the targets report is not claim 23. */
+  readonly proxy?: boolean;
 }
 
 /** The routing stack of the sysplex. */
@@ -229,7 +231,7 @@ export class RoutingStack {
     const row = this.dpt.get(m.app) ?? { app: m.app, stack: m.stack, xcf: this.o.xcf.get(m.stack) ?? 0, port: m.port, rdy: 0, totalConn: 0, activeConn: 0 };
     row.rdy = m.listening ? 1 : 0;
     this.dpt.set(m.app, row);
-    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `${m.stack} reports ${m.app} ${m.listening ? 'listening' : 'no longer listening'} on port ${m.port}` }, this.syn ? undefined : [23]);
+    this.host.sim.trace.record({ kind: 'app', node: this.name, app: 'stack', message: `${m.stack} reports ${m.app} ${m.listening ? 'listening' : 'no longer listening'} on port ${m.port}` }, this.syn || this.o.proxy ? undefined : [23]);
     this.syn?.listenChanged(m.stack);
     this.lifecycle.send({ type: 'TARGETS_CHANGED' });
   }

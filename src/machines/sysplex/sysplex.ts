@@ -94,7 +94,7 @@ export function buildSysplex(sim: Simulation, c: SysplexConfig): Sysplex {
   // Behind a proxy, as behind Sysplex Distributor, the targets listen on the port themselves.
   const proxy = c.distribution === undefined && c.proxy === true;
   const synTime = c.distribution !== undefined || proxy;
-  const stackOptions = { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs, ...(c.distribution ? { distribution: c.distribution } : {}) };
+  const stackOptions = { dvipa: net.dvipa, xcf: net.xcf, profile, freeze: c.freeze, transferTimeoutMs: c.transferTimeoutMs, ...(c.distribution ? { distribution: c.distribution } : {}), ...(proxy ? { proxy } : {}) };
   const routingStack = new RoutingStack(routingHost, stackOptions);
   const appLocations = new Map(c.targets.map((t) => [t.app, t.stack] as const));
   const targetStacks = new Map(targetHosts.map((h) => [h.name, new TargetStack(h, { dvipa: net.dvipa, routingStack: routingHost.name, xcf: net.xcf, profile, appLocations, ...(synTime ? { synTime } : {}) })] as const));

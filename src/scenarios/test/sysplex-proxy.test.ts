@@ -30,6 +30,8 @@ describe('proxy distribution', () => {
     expect(served.length).toBeGreaterThan(0);
     for (const e of served) if (e.kind === 'app-bytes') expect(clientAddresses.some((a) => e.conn.startsWith(`${a}:`)), e.conn).toBe(false);
     expect(r.sysplex.routingApp).toBeNull();
+    // Not the patent: no event of the run carries a claim.
+    expect(r.sim.trace.events.filter((e) => (e.claims ?? []).length > 0).map((e) => e.index)).toEqual([]);
     expect(r.sysplex.proxyApp?.name).toBe('ROUTER');
   });
 
