@@ -124,6 +124,13 @@ export function runCompare(params: CompareParams, seed: number): CompareReport {
   return { kind: 'compare', version: 1, seed, params, ways: COMPARE_WAYS.map((w) => runWay(w, params, workload, seed)) };
 }
 
+/** One way alone, equal to its entry in runCompare's report (a UI can show each way as it finishes). */
+export function runCompareWay(way: CompareWay, params: CompareParams, seed: number): WayReport {
+  const w = COMPARE_WAYS.find((x) => x.way === way);
+  if (!w) throw new RangeError(`unknown way ${way}`);
+  return runWay(w, params, buildWorkload(params, seed), seed);
+}
+
 /** Stack and app names: SYS1 routes, SYS2… serve with WEB2…. */
 function names(p: CompareParams): { stacks: string[]; apps: string[] } {
   const targets = Array.from({ length: p.targets }, (_, i) => i + 2);

@@ -9,7 +9,7 @@
  * do not carry responses at all; ROUNDROBIN deals connections out evenly).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCompareParams, runCompare, type CompareReport, type WayReport } from '../compare';
+import { parseCompareParams, runCompare, runCompareWay, type CompareReport, type WayReport } from '../compare';
 
 const CLIENTS = 100;
 let report: CompareReport;
@@ -73,6 +73,15 @@ describe('compare, seed 1', () => {
       expect(l.p50Us <= l.p95Us && l.p95Us <= l.p99Us && l.p99Us <= l.maxUs, `${w.way} ${JSON.stringify(l)}`).toBe(true);
     }
   });
+});
+
+describe('one way alone', () => {
+  it('equals its entry in the whole report', () => {
+    const parsed = parseCompareParams({ clients: 10, requestsPerClient: 2 });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const whole = runCompare(parsed.params, 9);
+    expect(runCompareWay('proxy', parsed.params, 9)).toEqual(whole.ways[1]);
+  }, 60_000);
 });
 
 describe('compare parameters', () => {
