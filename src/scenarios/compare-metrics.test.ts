@@ -17,8 +17,8 @@ describe('summarizeLatency', () => {
     const values = Array.from({ length: 100 }, (_, i) => (i + 1) * 100); // 100 … 10 000 µs
     const s = summarizeLatency(values);
     expect([s.count, s.p50Us, s.p95Us, s.p99Us, s.maxUs, s.meanUs]).toEqual([100, 5_000, 9_500, 9_900, 10_000, 5_050]);
-    // [0,250): 100, 200; [250,500): 300, 400; [500,1000): 500…900; [1000,2000): 10; [2000,4000): 20; [4000,8000): 40; [8000,16000): 21.
-    expect(s.histogram.counts).toEqual([2, 2, 5, 10, 20, 40, 21, 0, 0, 0, 0, 0]);
+    // [0,1 ms): 100…900 (9 values); each later millisecond 10 values; 10 000 alone in [10 ms, 11 ms).
+    expect(s.histogram.counts).toEqual([9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 1, ...Array<number>(16).fill(0)]);
     expect(s.histogram.edgesUs).toBe(LATENCY_EDGES_US);
     expect([s.percentilesUs.length, s.percentilesUs[0], s.percentilesUs[49], s.percentilesUs[99]]).toEqual([100, 100, 5_000, 10_000]);
   });

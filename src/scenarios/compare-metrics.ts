@@ -43,8 +43,12 @@ export interface CacheSummary {
   readonly byTarget: Readonly<Record<string, { readonly hits: number; readonly misses: number }>>;
 }
 
-/** Histogram bucket edges, µs: 0, 250 µs, then doubling up to 256 ms and above. */
-export const LATENCY_EDGES_US: readonly number[] = [0, 250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000];
+/**
+ * Histogram bucket edges, µs: every millisecond up to 20 ms (where the
+ * comparison's requests fall: a round trip or two plus a hit or a miss), then
+ * 24, 32, 48, 64, 128 and 256 ms and above.
+ */
+export const LATENCY_EDGES_US: readonly number[] = [...Array.from({ length: 21 }, (_, i) => i * 1_000), 24_000, 32_000, 48_000, 64_000, 128_000, 256_000];
 
 const LOOPBACK_IFACE = 'lo';
 
