@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { BUILT_IN_SCENARIOS } from './src/scenarios/registry';
 
 /**
  * The Content-Security-Policy the built lab ships: scripts only from its own
@@ -23,6 +24,23 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
+/**
+ * `virtual:scenario-catalog`: the built-in scenarios' ids, titles,
+ * descriptions and claims, read from the registry when the config loads. The
+ * page's first load takes these words instead of the registry, whose
+ * scenarios (and the whole simulation) load with the simulation worker.
+ */
+function scenarioCatalog(): Plugin {
+  const id = 'virtual:scenario-catalog';
+  const resolved = `\0${id}`;
+  const entries = BUILT_IN_SCENARIOS.map((s) => ({ id: s.id, title: s.title, description: s.description, claims: [...s.claims] }));
+  return {
+    name: 'handoff-lab-scenario-catalog',
+    resolveId: (source) => (source === id ? resolved : undefined),
+    load: (source) => (source === resolved ? `export const SCENARIO_CATALOG = ${JSON.stringify(entries)};` : undefined),
+  };
+}
+
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'handoff-lab-csp',
@@ -34,7 +52,7 @@ function contentSecurityPolicy(): Plugin {
 // `base: './'` keeps the built lab working from any static host, also under a sub-path.
 export default defineConfig({
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), scenarioCatalog(), contentSecurityPolicy()],
   build: { target: 'es2022', sourcemap: true },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -37,6 +37,7 @@ test('clicking claim 16 goes to the step where a second target is tried', async 
 test('a whole scenario can be run from the keyboard alone', async ({ page }) => {
   const errors = watchConsole(page);
   await page.goto('./?scenario=all-reject&seed=1');
+  await expect(readout(page)).toHaveAttribute('data-step', '-1'); // the run has arrived from the simulation worker
   await page.keyboard.press('End');
   const lab = runLab('all-reject', 1);
   if (!lab.ok) throw new Error(lab.error);

@@ -29,6 +29,7 @@ export function App() {
   const edits = useLabStore((s) => s.edits);
   const forks = useMemo(() => ({ faults, crash, refusing }), [faults, crash, refusing]);
   const result = useLabRun(scenario, seed, edits, forks);
+  const run = 'run' in result ? result.run : null;
   return (
     <main className={`lab lab-${mode}`} data-mode={mode}>
       <header className="lab-header">
@@ -39,24 +40,32 @@ export function App() {
             client never notices. Every picture below is drawn from a deterministic simulation with real packet bytes.
           </p>
         )}
-        <ModeBar title={'error' in result ? scenario : result.run.title} />
+        <ModeBar title={run?.title ?? scenario} />
       </header>
       {urlError && (
         <p role="alert" className="alert">
           {urlError}
         </p>
       )}
-      {mode === 'lab' && <Guide run={'error' in result ? null : result.run} />}
+      {mode === 'lab' && <Guide run={run} />}
       {mode === 'lab' && <ScenarioControls />}
       {mode === 'lab' && <EditorPanel />}
-      {'error' in result ? (
+      {'error' in result && (
         <p role="alert" className="alert">
           This scenario could not run: {result.error}
         </p>
-      ) : (
-        <Lab run={result.run} step={Math.min(step, result.run.events.length - 1)} state={result.folder.at(step)} />
       )}
-      {!('error' in result) && <FaultMenu run={result.run} />}
+      {'loading' in result && (
+        <p role="status" className="running">
+          Running the simulation…
+        </p>
+      )}
+      {'run' in result && (
+        <div className="run-area" aria-busy={result.pending} data-pending={result.pending}>
+          <Lab run={result.run} step={Math.min(step, result.run.events.length - 1)} state={result.folder.at(step)} />
+          <FaultMenu run={result.run} />
+        </div>
+      )}
       <ShortcutsDialog />
       <Blank />
     </main>
@@ -65,6 +74,24 @@ export function App() {
 
 // The inspector (dissectors, hex dump) loads after the first paint: it is not needed to start.
 // Memoised: it re-renders only when the event it shows changes, not on every step.
+// Comparison mode (charts, and a worker running three simulations) loads when opened.
+const ComparePanel = lazy(() => import('./compare/compare-panel').then((m) => ({ default: m.ComparePanel })));
+
+/** Comparison mode, in a fold a link can reopen. */
+function CompareDetails() {
+  const { open, onToggle } = usePanel('compare');
+  return (
+    <details className="compare-details" open={open} onToggle={onToggle}>
+      <summary>Comparison mode: handoff vs L7 proxy vs SYN-time distribution, measured</summary>
+      {open && (
+        <Suspense fallback={<p>Loading comparison mode…</p>}>
+          <ComparePanel />
+        </Suspense>
+      )}
+    </details>
+  );
+}
+
 // Exports (pcap writer, SVG/PNG/Mermaid builders) load when the lab has drawn.
 const ExportMenu = lazy(() => import('./components/export-menu').then((m) => ({ default: m.ExportMenu })));
 const Inspector = memo(lazy(() => import('./components/inspector').then((m) => ({ default: m.Inspector }))));
@@ -178,6 +205,7 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
       </div>
       <InspectorPanel run={run} step={step} />
       {mode === 'lab' && <TraceDetails run={run} />}
+      {mode === 'lab' && <CompareDetails />}
     </>
   );
 }

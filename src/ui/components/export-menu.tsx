@@ -6,7 +6,7 @@
  */
 import { useId, useMemo, useState } from 'react';
 import { download, eventLogText, exportBaseName, ladderSvg, mermaidSequence, pcapFile, pcapPoints, pngBlob, scenarioJson, svgDocument } from '../export';
-import { runParams } from '../hooks/use-lab-run';
+import { combineParams } from '../../share/forks';
 import { useLabStore } from '../store/lab-store';
 import { usePanel } from '../store/use-panel';
 import type { CapturePoint } from '../../sim/net/capture';
@@ -29,7 +29,7 @@ function useRunParams(scenario: string): Record<string, unknown> {
   const faults = useLabStore((s) => s.faults);
   const crash = useLabStore((s) => s.crash);
   const refusing = useLabStore((s) => s.refusing);
-  return useMemo(() => runParams(scenario, edits, { faults, crash, refusing }), [scenario, edits, faults, crash, refusing]);
+  return useMemo(() => combineParams(scenario, edits, { faults, crash, refusing }), [scenario, edits, faults, crash, refusing]);
 }
 
 /** The export menu: a disclosure named "Export" holding one button per file kind. */

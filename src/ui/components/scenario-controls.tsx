@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { BUILT_IN_SCENARIOS } from '../../scenarios/registry';
+import { LESSONS } from '../../scenarios/catalog';
 import { MAX_SEED, useLabStore } from '../store/lab-store';
 
 /** Scenario picker and seed; an invalid seed is explained next to the field and never run. */
@@ -27,7 +27,7 @@ export function ScenarioControls() {
     <form className="controls" onSubmit={submit} aria-label="Run settings">
       <label htmlFor={scenarioId}>Scenario</label>
       <select id={scenarioId} value={scenario} onChange={(e) => setScenario(e.target.value)}>
-        {BUILT_IN_SCENARIOS.filter((s) => !s.id.includes('swarm')).map((s) => (
+        {LESSONS.map((s) => (
           <option key={s.id} value={s.id}>
             {s.title}
           </option>

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../scenarios/load';
-import { forkParams } from '../hooks/use-lab-run';
+import { forksToParams } from '../../share/forks';
 import { runLab, type LabRun } from '../viewmodel/lab-run';
 import { scenarioJson } from './scenario-json';
 
@@ -32,7 +32,7 @@ describe('scenarioJson', () => {
   });
 
   it('carries the lab’s forks as params, so the forked run replays', () => {
-    const params = forkParams('http-transfer', { faults: [], crash: { stack: 'SYS2', atUs: 20_000 }, refusing: [] });
+    const params = forksToParams('http-transfer', { faults: [], crash: { stack: 'SYS2', atUs: 20_000 }, refusing: [] });
     const forked = labRun('http-transfer', 1, params);
     expect(forked.hash).not.toBe(labRun('http-transfer', 1).hash);
     const text = scenarioJson({ scenario: forked.scenario, seed: forked.seed, title: forked.title, params });

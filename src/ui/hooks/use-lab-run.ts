@@ -1,25 +1,34 @@
-import { useMemo } from 'react';
-import { combineParams, forksToParams, type Forks } from '../../share/forks';
-import { runLab, type LabRun } from '../viewmodel/lab-run';
+import { useEffect, useState } from 'react';
+import type { Forks } from '../../share/forks';
+import { requestRun } from '../run/run-client';
+import type { LabRun } from '../viewmodel/lab-run';
 import { StateFolder } from '../viewmodel/state-at';
 
 export type { Forks };
 
-/** Scenario parameters for the forks (see share/forks: one definition for the lab and its links). */
-export function forkParams(scenario: string, forks: Forks, edits: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
-  return forksToParams(scenario, forks, edits);
-}
+/** What the page shows for a run: the run with its state folder, an error, or (while the worker computes) nothing yet. */
+export type LabRunState = { readonly run: LabRun; readonly folder: StateFolder; readonly pending: boolean } | { readonly error: string } | { readonly loading: true };
 
-/** The parameters a run gets: the editor's overrides, with the forks on top — what a link's `params` holds. */
-export function runParams(scenario: string, edits: Readonly<Record<string, unknown>>, forks: Forks): Record<string, unknown> {
-  return combineParams(scenario, edits, forks);
-}
+type Settled = { readonly run: LabRun; readonly folder: StateFolder } | { readonly error: string };
 
-/** The run for (scenario, seed, edits, forks), computed once, with its state folder; or an error to show. */
-export function useLabRun(scenario: string, seed: number, edits: Readonly<Record<string, unknown>>, forks: Forks): { run: LabRun; folder: StateFolder } | { error: string } {
-  return useMemo(() => {
-    const result = runLab(scenario, seed, runParams(scenario, edits, forks));
-    if (!result.ok) return { error: result.error };
-    return { run: result.run, folder: new StateFolder(result.run.events) };
-  }, [scenario, seed, edits, forks]);
+/**
+ * The run for (scenario, seed, edits, forks), computed in the simulation
+ * worker. While a new run computes, the previous one stays on screen, marked
+ * pending, so a fork or a new seed never blanks the page.
+ */
+export function useLabRun(scenario: string, seed: number, edits: Readonly<Record<string, unknown>>, forks: Forks): LabRunState {
+  const key = JSON.stringify([scenario, seed, edits, forks]);
+  const [shown, setShown] = useState<{ readonly key: string; readonly settled: Settled } | null>(null);
+  useEffect(() => {
+    let wanted = true;
+    void requestRun(scenario, seed, edits, forks).then((result) => {
+      if (wanted) setShown({ key, settled: result.ok ? { run: result.run, folder: new StateFolder(result.run.events) } : { error: result.error } });
+    });
+    return () => {
+      wanted = false;
+    };
+  }, [key, scenario, seed, edits, forks]);
+  if (!shown) return { loading: true };
+  if ('run' in shown.settled) return { ...shown.settled, pending: shown.key !== key };
+  return shown.key === key ? shown.settled : { loading: true };
 }

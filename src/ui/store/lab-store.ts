@@ -6,7 +6,7 @@
  * bad value falls back to the default and says why.
  */
 import { create } from 'zustand';
-import { findScenario } from '../../scenarios/registry';
+import { scenarioInfo } from '../../scenarios/catalog';
 import type { ScriptedFault } from '../../scenarios/scripted-faults';
 
 /** The scenario the lab opens on. */
@@ -99,7 +99,7 @@ export function parseLabQuery(search: string): FromUrl {
   const rawScenario = params.get('scenario');
   let scenario = DEFAULT_SCENARIO;
   if (rawScenario !== null) {
-    if (findScenario(rawScenario)) scenario = rawScenario;
+    if (scenarioInfo(rawScenario)) scenario = rawScenario;
     else errors.push(`The link names an unknown scenario "${rawScenario.slice(0, 40)}"; showing ${DEFAULT_SCENARIO}.`);
   }
   const rawSeed = params.get('seed');

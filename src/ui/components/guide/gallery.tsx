@@ -1,9 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { BUILT_IN_SCENARIOS } from '../../../scenarios/registry';
+import { LESSONS } from '../../../scenarios/catalog';
 import { CLAIM_TEXT } from '../../viewmodel/narration';
 
-/** Built-in scenarios a person can open (the swarms are test workloads, not lessons). */
-export const GALLERY_SCENARIOS = BUILT_IN_SCENARIOS.filter((s) => !s.id.includes('swarm'));
 
 /** The built-in scenarios as cards: title, what it teaches, the claims it shows. */
 export function Gallery({ current, onOpen, onClose }: { current: string; onOpen: (id: string) => void; onClose: () => void }) {
@@ -15,7 +13,7 @@ export function Gallery({ current, onOpen, onClose }: { current: string; onOpen:
     <dialog ref={ref} className="gallery" aria-labelledby="gallery-title" onClose={onClose}>
       <h2 id="gallery-title">Scenario gallery</h2>
       <ul className="cards">
-        {GALLERY_SCENARIOS.map((s) => (
+        {LESSONS.map((s) => (
           <li key={s.id} className="card" data-scenario={s.id} aria-current={s.id === current ? 'true' : undefined}>
             <h3>{s.title}</h3>
             <p>{s.description}</p>
