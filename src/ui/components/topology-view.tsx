@@ -1,7 +1,7 @@
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { formatSimTime } from '../../sim/core/time';
 import type { LabRun } from '../viewmodel/lab-run';
-import { buildTopology } from '../viewmodel/topology-model';
+import { buildTopology, type FlightView } from '../viewmodel/topology-model';
 import { renderTopology } from '../viz/topology';
 import '../viz/viz.css';
 
@@ -18,6 +18,25 @@ export interface TopologyViewProps {
 }
 
 /**
+ * Above this many packets in flight they are drawn on a canvas: `npm run bench:ui -- flights` measured the
+ * canvas 6–20× faster than SVG markers at every count from 250 to 3,000 (README, "Large runs"); below
+ * it every packet stays an SVG button. The SVG always keeps the selected and the current step's packet.
+ */
+export const CANVAS_PACKETS_ABOVE = 100;
+
+type PacketLib = typeof import('../viz/packet-canvas');
+let packetLib: Promise<PacketLib> | null = null;
+
+/** 'canvas' above the threshold; bench:ui forces either through `window.__labPacketLayer`. */
+function packetLayer(count: number): 'svg' | 'canvas' {
+  const forced = (globalThis as { __labPacketLayer?: unknown }).__labPacketLayer;
+  return forced === 'svg' || forced === 'canvas' ? forced : count > CANVAS_PACKETS_ABOVE ? 'canvas' : 'svg';
+}
+
+/** Packets that stay SVG buttons whatever the layer: the selected one and the current step's. */
+const keepInSvg = (f: FlightView, step: number): boolean => f.selected || f.eventIndex === step;
+
+/**
  * The network: nodes by role, links by kind, packets in flight at the step's
  * time, and the focused connection's owner. React owns the panel and the
  * <svg>; D3 draws inside one <g>.
@@ -26,10 +45,21 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
   const titleId = useId();
   const model = useMemo(() => buildTopology(run, step, timeUs === undefined ? { selected } : { selected, timeUs }), [run, step, selected, timeUs]);
   const ref = useRef<SVGGElement>(null);
-
+  const wantCanvas = packetLayer(model.flights.length) === 'canvas';
+  const [lib, setLib] = useState<PacketLib | null>(null);
   useEffect(() => {
-    if (ref.current) renderTopology(ref.current, model, { onSelect });
-  }, [model, onSelect]);
+    if (wantCanvas && !lib) void (packetLib ??= import('../viz/packet-canvas')).then(setLib);
+  }, [wantCanvas, lib]);
+  // Until the canvas code has loaded, the SVG draws every packet.
+  const onCanvas = useMemo(() => (wantCanvas && lib ? model.flights.filter((f) => !keepInSvg(f, model.step)) : null), [wantCanvas, lib, model]);
+  const svgModel = useMemo(() => (onCanvas ? { ...model, flights: model.flights.filter((f) => keepInSvg(f, model.step)) } : model), [onCanvas, model]);
+
+  // One handlers object per onSelect: the renderer skips unchanged nodes only while it is the same.
+  const handlers = useMemo(() => ({ onSelect }), [onSelect]);
+  useEffect(() => {
+    if (ref.current) renderTopology(ref.current, svgModel, handlers);
+  }, [svgModel, handlers]);
+  const { boxRef, svgRef, canvasRef, onBoxClick } = usePacketCanvas(lib, onCanvas, model.width, onSelect);
 
   const owner = model.owner;
   const ownerText = !owner
@@ -43,8 +73,15 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
       <p className="viz-note" aria-live="polite" data-owner={owner?.owner ?? undefined}>
         {ownerText}
       </p>
-      <div className="topology-box">
+      {onCanvas && (
+        <p className="viz-note" data-testid="canvas-note">
+          {onCanvas.length} of the {model.flights.length} packets in flight are drawn as a picture, not as buttons: click one to select it. The current step’s packet stays a button.
+        </p>
+      )}
+      {/* A click on the picture selects the packet under it (pointer only: the keyboard steps to a packet, whose send is then the current step's button). */}
+      <div className="topology-box" ref={boxRef} onClick={onBoxClick}>
         <svg
+          ref={svgRef}
           className="topology-svg"
           viewBox={`0 0 ${model.width} ${model.height}`}
           width={model.width}
@@ -52,9 +89,13 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
           role="group"
           aria-label={`Network of ${model.nodes.length} nodes; ${model.flights.length} packet(s) in flight at ${model.timeUs === null ? 'the start' : formatSimTime(model.timeUs)}`}
           data-sim-time={model.timeUs ?? undefined}
+          data-in-flight={model.flights.length}
+          data-packet-layer={onCanvas ? 'canvas' : 'svg'}
         >
           <g ref={ref} />
         </svg>
+        {/* A picture of the packets above the threshold; the note above says what it holds. */}
+        <canvas ref={canvasRef} className="topology-packets" aria-hidden="true" hidden={!onCanvas} data-packets={onCanvas?.length ?? 0} />
       </div>
       <ul className="viz-legend" aria-label="Legend">
         <li>
@@ -67,4 +108,71 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
       </ul>
     </section>
   );
+}
+
+interface Viewport {
+  svgWidth: number;
+  svgHeight: number;
+  boxHeight: number;
+  top: number;
+}
+
+/**
+ * Draws `flights` (null: none, the SVG has them) on the canvas over the visible band of the scroll box.
+ * The box's size and scroll offset are tracked from a ResizeObserver and scroll events, so a step never
+ * reads layout back from the DOM.
+ */
+function usePacketCanvas(lib: PacketLib | null, flights: readonly FlightView[] | null, modelWidth: number, onSelect: (eventIndex: number) => void) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const viewport = useRef<Viewport | null>(null);
+  const redraw = useRef<(animate?: boolean) => void>(() => undefined);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!lib || !flights || !canvas) return undefined;
+    const painter = new lib.PacketCanvas(canvas);
+    const palette = lib.readPalette(canvas);
+    const motion = typeof matchMedia === 'function' && !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    redraw.current = (animate = false) => {
+      const v = viewport.current;
+      if (!v || v.svgWidth <= 0) return;
+      const height = Math.max(1, Math.min(v.boxHeight, v.svgHeight - v.top));
+      painter.update(flights, { scale: v.svgWidth / modelWidth, top: v.top, width: v.svgWidth, height, dpr: globalThis.devicePixelRatio || 1 }, palette, animate && motion);
+    };
+    redraw.current(true);
+    return () => painter.dispose();
+  }, [lib, flights, modelWidth]);
+
+  useEffect(() => {
+    const box = boxRef.current;
+    const svg = svgRef.current;
+    if (!box || !svg || typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(() => {
+      viewport.current = { svgWidth: svg.clientWidth, svgHeight: svg.clientHeight, boxHeight: box.clientHeight, top: box.scrollTop };
+      redraw.current();
+    });
+    const onScroll = (): void => {
+      if (viewport.current) viewport.current.top = box.scrollTop;
+      redraw.current();
+    };
+    observer.observe(box);
+    observer.observe(svg);
+    box.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      box.removeEventListener('scroll', onScroll);
+    };
+  }, []);
+
+  const onBoxClick = (e: MouseEvent<HTMLDivElement>): void => {
+    const svg = svgRef.current;
+    if (!lib || !flights || !svg || (e.target as Element).closest('[role="button"]')) return;
+    const r = svg.getBoundingClientRect();
+    const scale = r.width / modelWidth;
+    const hit = lib.hitTest(flights, (e.clientX - r.left) / scale, (e.clientY - r.top) / scale);
+    if (hit) onSelect(hit.eventIndex);
+  };
+  return { boxRef, svgRef, canvasRef, onBoxClick };
 }
