@@ -80,7 +80,10 @@ export function buildAnalysis(run: LabRun): RunAnalysis {
   const clientOf = new Map<string, string>();
   for (const n of nodes) if (n.role === 'client') for (const a of n.addresses) clientOf.set(a, n.name);
   const packets = labelPackets(events, hops, links, decode, clientOf);
-  const clients = nodes.filter((n) => n.role === 'client' && events.some((e) => 'node' in e && e.node === n.name)).map((n) => n.name).sort(naturalCompare);
+  // One pass for the nodes that appear (a scan of the trace per client is O(clients × events)).
+  const present = new Set<string>();
+  for (const e of events) if ('node' in e) present.add(e.node);
+  const clients = nodes.filter((n) => n.role === 'client' && present.has(n.name)).map((n) => n.name).sort(naturalCompare);
   const lanes = buildLanes(events, nodes, roleOf, appPorts, clients);
   return { nodes, links, lanes, laneIds: new Set(lanes.map((l) => l.id)), clients, packets, hops, appPorts, clientOf };
 }

@@ -126,17 +126,19 @@ export function buildLadder(run: LabRun, step: number, options: LadderOptions = 
   const analysis = analyseRun(run);
   const last = Math.max(-1, Math.min(step, run.events.length - 1));
   const focus = analysis.clients.length > MAX_CLIENT_LANES ? focusClient(run, options.selected ?? null) : null;
-  const lanes = focus ? analysis.lanes.filter((l) => l.role !== 'client' || l.node === focus) : analysis.lanes;
-  const laneIds = new Set(lanes.map((l) => l.id));
-  const concerns = (conn: string | null): boolean => focus === null || conn === null || connClient(conn, analysis.clientOf) === focus;
-
-  const candidates = arrowCandidates(analysis, last, laneIds, focus !== null, concerns);
-  const markerCandidates = markerCandidatesOf(run.events, last, laneIds, analysis, focus);
+  const view = focusedView(run, analysis, focus);
+  const candidates = view.candidates.slice(0, countUpTo(view.candidateStarts, last));
+  const markerCandidates = view.markers.slice(0, countUpTo(view.markerIndexes, last));
 
   // Rows: every step up to the current one, or (focused) the steps the focused arrows and markers use.
+  const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS);
   let rowIndexes: number[];
-  if (focus === null) rowIndexes = Array.from({ length: last + 1 }, (_, i) => i);
-  else {
+  let omittedRows: number;
+  if (focus === null) {
+    // Only the last maxRows steps are drawn: build just those.
+    omittedRows = Math.max(0, last + 1 - maxRows);
+    rowIndexes = Array.from({ length: last + 1 - omittedRows }, (_, i) => omittedRows + i);
+  } else {
     const used = new Set<number>();
     for (const c of candidates) {
       used.add(c.hop.startIndex);
@@ -145,10 +147,9 @@ export function buildLadder(run: LabRun, step: number, options: LadderOptions = 
     for (const m of markerCandidates) used.add(m.index);
     if (last >= 0) used.add(last);
     rowIndexes = [...used].sort((a, b) => a - b);
+    omittedRows = Math.max(0, rowIndexes.length - maxRows);
+    if (omittedRows > 0) rowIndexes = rowIndexes.slice(omittedRows);
   }
-  const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS);
-  const omittedRows = Math.max(0, rowIndexes.length - maxRows);
-  if (omittedRows > 0) rowIndexes = rowIndexes.slice(omittedRows);
   const firstShown = rowIndexes[0] ?? 0;
   const rowOf = new Map(rowIndexes.map((index, row) => [index, row]));
   const rows: LadderRow[] = rowIndexes.map((index, row) => {
@@ -161,9 +162,9 @@ export function buildLadder(run: LabRun, step: number, options: LadderOptions = 
   const lastRow = rows.length - 1;
 
   const arrows: LadderArrow[] = [];
-  for (const { hop, info, fromLane, toLane } of candidates) {
+  forEachShown(candidates, view.endChunks, firstShown, ({ hop, info, fromLane, toLane }) => {
     const ended = hop.endIndex !== null && hop.endIndex <= last;
-    if (ended && (hop.endIndex ?? 0) < firstShown) continue;
+    if (ended && (hop.endIndex ?? 0) < firstShown) return;
     const status: ArrowStatus = ended ? (hop.dropped ? 'dropped' : 'delivered') : 'in-flight';
     const span = hop.endTime === null ? 0 : hop.endTime - hop.startTime;
     const progress = ended ? 1 : span > 0 ? Math.max(0, Math.min(1, (nowTime - hop.startTime) / span)) : 0;
@@ -190,15 +191,78 @@ export function buildLadder(run: LabRun, step: number, options: LadderOptions = 
       current: hop.startIndex === last || hop.endIndex === last,
       selected: options.selected !== undefined && options.selected !== null && (hop.startIndex === options.selected || hop.endIndex === options.selected),
     });
-  }
+  });
+  // Rows start at firstShown: earlier markers cannot be on one.
   const markers: LadderMarker[] = markerCandidates
+    .slice(countUpTo(view.markerIndexes, firstShown - 1))
     .filter((m) => rowOf.has(m.index))
     .map((m) => ({ id: `m${m.index}`, eventIndex: m.index, lane: m.lane, kind: m.kind, label: m.label, detail: m.detail, row: rowOf.get(m.index) ?? 0, current: m.index === last }));
 
   const notes: string[] = [];
   if (focus) notes.push(`${analysis.clients.length} clients: showing only ${focus}'s connection${options.selected !== undefined && options.selected !== null ? ' (the selected step’s client)' : ''}; select a step of another client to follow it.`);
   if (omittedRows > 0) notes.push(`The ${omittedRows} earliest rows are not drawn.`);
-  return { step: last, lanes, rows, arrows, markers, currentRow, focus, omittedRows, note: notes.length > 0 ? notes.join(' ') : null };
+  return { step: last, lanes: view.lanes, rows, arrows, markers, currentRow, focus, omittedRows, note: notes.length > 0 ? notes.join(' ') : null };
+}
+
+/**
+ * The arrow and marker candidates of the whole run for one focus (null: everyone), built once: the
+ * candidates up to a step are a prefix of them (each depends only on earlier hops), so a step slices
+ * instead of re-deciding every hop and entry since the start.
+ */
+interface FocusedView {
+  readonly lanes: readonly Lane[];
+  readonly candidates: readonly ArrowCandidate[];
+  readonly candidateStarts: readonly number[];
+  /** Per chunk of CHUNK candidates, the latest end index (Infinity while one never ends). */
+  readonly endChunks: readonly number[];
+  readonly markers: readonly MarkerCandidate[];
+  readonly markerIndexes: readonly number[];
+}
+
+const CHUNK = 128;
+const views = new WeakMap<LabRun, Map<string | null, FocusedView>>();
+
+function focusedView(run: LabRun, analysis: RunAnalysis, focus: string | null): FocusedView {
+  const perRun = views.get(run) ?? views.set(run, new Map()).get(run) ?? new Map<string | null, FocusedView>();
+  const hit = perRun.get(focus);
+  if (hit) return hit;
+  const lanes = focus ? analysis.lanes.filter((l) => l.role !== 'client' || l.node === focus) : analysis.lanes;
+  const laneIds = new Set(lanes.map((l) => l.id));
+  const concerns = (conn: string | null): boolean => focus === null || conn === null || connClient(conn, analysis.clientOf) === focus;
+  const candidates = arrowCandidates(analysis, Infinity, laneIds, focus !== null, concerns);
+  const endChunks: number[] = [];
+  candidates.forEach((c, i) => {
+    const k = Math.floor(i / CHUNK);
+    endChunks[k] = Math.max(endChunks[k] ?? -Infinity, c.hop.endIndex ?? Infinity);
+  });
+  const markers = markerCandidatesOf(run.events, run.events.length - 1, laneIds, analysis, focus);
+  const view = { lanes, candidates, candidateStarts: candidates.map((c) => c.hop.startIndex), endChunks, markers, markerIndexes: markers.map((m) => m.index) };
+  perRun.set(focus, view);
+  return view;
+}
+
+/** How many of the ascending `sorted` are ≤ value. */
+function countUpTo(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? Infinity) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Calls `f` on each candidate in order, skipping whole chunks that all ended before the first shown row. */
+function forEachShown(candidates: readonly ArrowCandidate[], endChunks: readonly number[], firstShown: number, f: (c: ArrowCandidate) => void): void {
+  for (let k = 0; k * CHUNK < candidates.length; k++) {
+    if ((endChunks[k] ?? Infinity) < firstShown) continue;
+    const end = Math.min(candidates.length, (k + 1) * CHUNK);
+    for (let i = k * CHUNK; i < end; i++) {
+      const c = candidates[i];
+      if (c) f(c);
+    }
+  }
 }
 
 interface ArrowCandidate {

@@ -267,6 +267,41 @@ export function inFlightAt(hops: readonly PacketHop[], timeUs: number): PacketHo
   return hops.filter((h) => h.startTime <= timeUs && h.endTime !== null && timeUs < h.endTime);
 }
 
+/** Hops per chunk of the in-flight index. */
+const CHUNK = 128;
+
+/** Each chunk of CHUNK hops: its earliest send and latest arrival, so a lookup skips the chunks that cannot be in flight. */
+interface HopChunks {
+  readonly minStart: Float64Array;
+  readonly maxEnd: Float64Array;
+}
+
+function hopChunks(hops: readonly PacketHop[]): HopChunks {
+  const n = Math.ceil(hops.length / CHUNK);
+  const minStart = new Float64Array(n).fill(Infinity);
+  const maxEnd = new Float64Array(n).fill(-Infinity);
+  hops.forEach((h, i) => {
+    const c = Math.floor(i / CHUNK);
+    minStart[c] = Math.min(minStart[c] ?? Infinity, h.startTime);
+    if (h.endTime !== null) maxEnd[c] = Math.max(maxEnd[c] ?? -Infinity, h.endTime);
+  });
+  return { minStart, maxEnd };
+}
+
+/** inFlightAt through the chunk index: the same hops in the same order, in O(chunks + hops near t). */
+function inFlightIndexed(hops: readonly PacketHop[], chunks: HopChunks, timeUs: number): PacketHop[] {
+  const out: PacketHop[] = [];
+  for (let c = 0; c < chunks.minStart.length; c++) {
+    if ((chunks.minStart[c] ?? Infinity) > timeUs || (chunks.maxEnd[c] ?? -Infinity) <= timeUs) continue;
+    const end = Math.min(hops.length, (c + 1) * CHUNK);
+    for (let i = c * CHUNK; i < end; i++) {
+      const h = hops[i];
+      if (h && h.startTime <= timeUs && h.endTime !== null && timeUs < h.endTime) out.push(h);
+    }
+  }
+  return out;
+}
+
 function shapeOf(kind: MessageKind): PacketShape {
   switch (kind) {
     case 'tcp':
@@ -293,12 +328,19 @@ function shapeOf(kind: MessageKind): PacketShape {
  * transfer on the owner thaws it.
  */
 export function ownerAt(events: readonly TraceEntry[], step: number, conn: string): { owner: string | null; frozen: boolean; since: number } {
+  const indexes: number[] = [];
+  for (let i = 0; i <= Math.min(step, events.length - 1); i++) indexes.push(i);
+  return foldOwner(events, indexes, step, conn);
+}
+
+/** ownerAt over the entries at `indexes` (ascending) up to `step`: the per-run index passes only the connection's own. */
+function foldOwner(events: readonly TraceEntry[], indexes: readonly number[], step: number, conn: string): { owner: string | null; frozen: boolean; since: number } {
   let owner: string | null = null;
   let frozen = false;
   let since = -1;
-  const last = Math.min(step, events.length - 1);
-  for (let i = 0; i <= last; i++) {
+  for (const i of indexes) {
     const e = events[i];
+    if (i > step) break;
     if (!e || !('conn' in e) || e.conn !== conn) continue;
     if (e.kind === 'tcb') {
       if (e.action === 'install') {
@@ -316,6 +358,56 @@ export function ownerAt(events: readonly TraceEntry[], step: number, conn: strin
   return { owner, frozen, since };
 }
 
+/** What a step needs of the whole trace, indexed once per run. */
+interface TopologyIndex {
+  /** Connections named in `tcb` entries, in order of first appearance. */
+  readonly conns: readonly string[];
+  readonly connSet: ReadonlySet<string>;
+  /** Each connection's `tcb` and `transfer` entries (what its owner folds from). */
+  readonly ownerEntries: ReadonlyMap<string, readonly number[]>;
+  /** `tcb install` entries ({index, conn}) per client of the connection ("" for none). */
+  readonly installs: ReadonlyMap<string, readonly { index: number; conn: string }[]>;
+  readonly allInstalls: readonly { index: number; conn: string }[];
+  readonly hopChunks: HopChunks;
+  /** Ribbon paths found so far, by "from|to". */
+  readonly paths: Map<string, string[]>;
+}
+
+const indexes = new WeakMap<LabRun, TopologyIndex>();
+
+function topologyIndex(run: LabRun): TopologyIndex {
+  const hit = indexes.get(run);
+  if (hit) return hit;
+  const analysis = analyseRun(run);
+  const conns = connections(run.events);
+  const ownerEntries = new Map<string, number[]>();
+  const installs = new Map<string, { index: number; conn: string }[]>();
+  const allInstalls: { index: number; conn: string }[] = [];
+  for (const e of run.events) {
+    if (e.kind !== 'tcb' && e.kind !== 'transfer') continue;
+    (ownerEntries.get(e.conn) ?? ownerEntries.set(e.conn, []).get(e.conn))?.push(e.index);
+    if (e.kind !== 'tcb' || e.action !== 'install') continue;
+    const client = connClient(e.conn, analysis.clientOf) ?? '';
+    (installs.get(client) ?? installs.set(client, []).get(client))?.push({ index: e.index, conn: e.conn });
+    allInstalls.push({ index: e.index, conn: e.conn });
+  }
+  const index = { conns, connSet: new Set(conns), ownerEntries, installs, allInstalls, hopChunks: hopChunks(analysis.hops), paths: new Map<string, string[]>() };
+  indexes.set(run, index);
+  return index;
+}
+
+/** The last of `list` (ascending by index) with index ≤ step, or undefined. */
+function lastUpTo<T extends { index: number }>(list: readonly T[], step: number): T | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid]?.index ?? Infinity) <= step) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo - 1];
+}
+
 /** The connections named in `tcb` entries, in order of first appearance. */
 function connections(events: readonly TraceEntry[]): string[] {
   const seen = new Set<string>();
@@ -326,23 +418,20 @@ function connections(events: readonly TraceEntry[]): string[] {
 /** The focused connection: the selected event's, else the focused client's latest one installed by the step, else its first. */
 export function focusConnection(run: LabRun, step: number, selected: number | null): { conn: string; client: string | null } | null {
   const analysis = analyseRun(run);
-  const all = connections(run.events);
+  const index = topologyIndex(run);
   const clientOfConn = (conn: string): string | null => connClient(conn, analysis.clientOf);
   const selectedEvent = selected === null ? undefined : run.events[selected];
   if (selectedEvent) {
-    const direct = 'conn' in selectedEvent && all.includes(selectedEvent.conn) ? selectedEvent.conn : null;
+    const direct = 'conn' in selectedEvent && index.connSet.has(selectedEvent.conn) ? selectedEvent.conn : null;
     const packetConn = 'packetId' in selectedEvent ? analysis.packets.get(selectedEvent.kind === 'packet-duplicate' ? selectedEvent.copyId : selectedEvent.packetId)?.conn : undefined;
-    const conn = direct ?? (packetConn && all.includes(packetConn) ? packetConn : null);
+    const conn = direct ?? (packetConn && index.connSet.has(packetConn) ? packetConn : null);
     if (conn) return { conn, client: clientOfConn(conn) };
   }
   const client = (selectedEvent ? clientOfEvent(analysis, selectedEvent) : null) ?? analysis.clients[0] ?? null;
-  const mine = client === null ? all : all.filter((c) => clientOfConn(c) === client);
-  let latest: string | null = null;
-  for (let i = 0; i <= Math.min(step, run.events.length - 1); i++) {
-    const e = run.events[i];
-    if (e?.kind === 'tcb' && e.action === 'install' && mine.includes(e.conn)) latest = e.conn;
-  }
-  const conn = latest ?? mine[0] ?? null;
+  // The client's latest install by the step, else its first connection.
+  const installs = client === null ? index.allInstalls : (index.installs.get(client) ?? []);
+  const latest = lastUpTo(installs, Math.min(step, run.events.length - 1))?.conn ?? null;
+  const conn = latest ?? (client === null ? index.conns[0] : index.conns.find((c) => clientOfConn(c) === client)) ?? null;
   return conn === null ? null : { conn, client: clientOfConn(conn) ?? client };
 }
 
@@ -369,6 +458,12 @@ function pathBetween(links: readonly TopologyLinkView[], from: string, to: strin
     path.unshift(n);
   }
   return path;
+}
+
+/** pathBetween, remembered per run (a breadth-first search over every link is O(nodes × links)). */
+function cachedPath(index: TopologyIndex, links: readonly TopologyLinkView[], from: string, to: string): string[] {
+  const key = `${from}|${to}`;
+  return index.paths.get(key) ?? index.paths.set(key, pathBetween(links, from, to)).get(key) ?? [];
 }
 
 // ---------------------------------------------------------------------------
@@ -399,9 +494,10 @@ export function buildTopology(run: LabRun, step: number, options: TopologyOption
   const selected = options.selected ?? null;
   const timeUs = options.timeUs ?? (last >= 0 ? (run.events[last]?.time ?? 0) : null);
 
+  const index = topologyIndex(run);
   const focus = focusConnection(run, last, selected);
-  const ownership = focus ? ownerAt(run.events, last, focus.conn) : null;
-  const ribbonNodes = focus?.client && ownership?.owner ? pathBetween(layout.links, focus.client, ownership.owner) : [];
+  const ownership = focus ? foldOwner(run.events, index.ownerEntries.get(focus.conn) ?? [], last, focus.conn) : null;
+  const ribbonNodes = focus?.client && ownership?.owner ? cachedPath(index, layout.links, focus.client, ownership.owner) : [];
   const owner: OwnerView | null = focus && ownership
     ? { conn: focus.conn, client: focus.client, owner: ownership.owner, frozen: ownership.frozen, since: ownership.since, ribbon: ribbonNodes.map((n) => layout.positions.get(n) ?? { x: 0, y: 0 }) }
     : null;
@@ -428,13 +524,13 @@ export function buildTopology(run: LabRun, step: number, options: TopologyOption
       };
     });
 
-  const flights = timeUs === null ? [] : flightsAt(analysis, layout, timeUs, selected);
+  const flights = timeUs === null ? [] : flightsAt(analysis, layout, inFlightIndexed(analysis.hops, index.hopChunks, timeUs), timeUs, selected);
   return { width: layout.width, height: layout.height, step: last, timeUs, nodes, links: layout.links, flights, owner, dvipa: run.topology.dvipa };
 }
 
-function flightsAt(analysis: RunAnalysis, layout: TopologyLayout, timeUs: number, selected: number | null): FlightView[] {
+function flightsAt(analysis: RunAnalysis, layout: TopologyLayout, hops: readonly PacketHop[], timeUs: number, selected: number | null): FlightView[] {
   const out: FlightView[] = [];
-  for (const h of inFlightAt(analysis.hops, timeUs)) {
+  for (const h of hops) {
     const info = analysis.packets.get(h.packetId);
     const link = layout.linkOf.get(`${h.fromNode}|${h.fromIface}`) ?? null;
     const span = (h.endTime ?? h.startTime) - h.startTime;

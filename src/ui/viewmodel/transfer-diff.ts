@@ -15,6 +15,7 @@ import { decodeTcp, tcpSegmentLength } from '../../sim/wire/tcp';
 import { IpProtocol, TcpFlag, type TcpHeader } from '../../sim/wire/types';
 import { decodeUdp } from '../../sim/wire/udp';
 import type { LabRun } from './lab-run';
+import { analyseRun } from './ladder-analysis';
 import { describeAppState, dissect, findField } from './packet-fields';
 
 /** Whether a carried value agrees with what the old owner or the client had. */
@@ -175,7 +176,8 @@ interface WireView {
 
 function wireView(run: LabRun, conn: string, freeze: TransferEntry): WireView {
   const view: WireView = { clientSyn: null, serverSyn: null, sentEnd: null, last: null };
-  for (let i = 0; i < freeze.index; i++) {
+  for (const i of sendsOfConn(run, conn)) {
+    if (i >= freeze.index) break;
     const e = run.events[i];
     if (e?.kind !== 'packet-send') continue;
     const bytes = run.packetBytes(e.packetId);
@@ -197,6 +199,27 @@ function wireView(run: LabRun, conn: string, freeze: TransferEntry): WireView {
     }
   }
   return view;
+}
+
+const sendsByConn = new WeakMap<LabRun, Map<string, number[]>>();
+
+/**
+ * The packet-send entries whose packet the ladder analysis names `conn` (either way round), ascending:
+ * a superset of the connection's segments, so wireView decodes those instead of every packet of the run.
+ */
+function sendsOfConn(run: LabRun, conn: string): number[] {
+  let index = sendsByConn.get(run);
+  if (!index) {
+    const analysis = analyseRun(run);
+    index = new Map();
+    for (const h of analysis.hops) {
+      const c = h.copy ? null : analysis.packets.get(h.packetId)?.conn;
+      if (c) (index.get(c) ?? index.set(c, []).get(c))?.push(h.startIndex);
+    }
+    sendsByConn.set(run, index);
+  }
+  const reversed = conn.split('>').reverse().join('>');
+  return [...(index.get(conn) ?? []), ...(reversed === conn ? [] : (index.get(reversed) ?? []))].sort((a, b) => a - b);
 }
 
 const option = <K extends TcpHeader['options'][number]['kind']>(h: TcpHeader | null, kind: K): Extract<TcpHeader['options'][number], { kind: K }> | undefined =>
