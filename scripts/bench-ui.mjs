@@ -1,93 +1,232 @@
 // Frame-time and step-latency benchmark of the lab in headless Chromium
-// (`npm run bench:ui`). Builds and serves the app, then for each scenario:
-// plays it and records requestAnimationFrame deltas (p50/p95), times single
-// steps (→ until the step read-out changes) and scrubber jumps. Prints JSON.
+// (`npm run bench:ui`). Builds and serves the app, then prints JSON.
+//
+//   npm run bench:ui [-- a,b,c]   each built-in scenario: plays it and records requestAnimationFrame
+//                                 deltas (p50/p95), times single steps and scrubber jumps.
+//   npm run bench:ui -- flights   one large run (800 clients, 3,200 segments in flight at the peak):
+//                                 frame times while playing from the first step with N ≥ 250 … 3,000
+//                                 packets in flight, SVG markers vs the canvas layer, in the same page.
+//   npm run bench:ui -- large     a ~100k-event run: step (→/←) and jump (scrubber, End/Home,
+//                                 Shift+→ transfer) latencies from the middle of the run.
+//
+// Step latency is reported twice: `commit` (key → the DOM holds the new data-step and the
+// D3 views are drawn: a MutationObserver fires after React's commit and its sync effects) and
+// `frame` (key → the next animation frame after that commit, what a person can see).
+// Timings on a shared 2-core machine are noisy: compare numbers from the same run.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { tsImport } from 'tsx/esm/api';
 
 const PORT = 4174;
-const scenarios = (process.argv[2] ?? 'http-transfer,lossy-link,sysplex-swarm').split(',');
+const BASE = `http://127.0.0.1:${PORT}/`;
+const mode = process.argv[2] ?? 'http-transfer,lossy-link,sysplex-swarm';
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' });
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 2500));
+/** The large runs: many clients started 100 µs apart over a 500 ms client link, so thousands of segments are in flight at once
+ * (the flights run stops at 1.7 s, just after its peak of 3,200, to keep it to ~38k events). */
+const FLIGHTS_RUN = { scenario: 'http-transfer', seed: 1, params: { clients: 800, clientSpacingUs: 100, followUps: 0, clientLink: { delayUs: 500_000 }, horizonUs: 1_700_000 } };
+const LARGE_RUN = { scenario: 'http-transfer', seed: 1, params: { clients: 520, clientSpacingUs: 100, followUps: 0, clientLink: { delayUs: 500_000 } } };
+const FLIGHT_COUNTS = [250, 500, 1000, 2000, 3000];
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? null : Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
 };
+const stats = (xs) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: pct(xs, 100) });
 
-const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-const results = [];
-try {
-  for (const scenario of scenarios) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    const t0 = Date.now();
-    await page.goto(`http://127.0.0.1:${PORT}/?scenario=${scenario}&seed=${scenario === 'sysplex-swarm' ? 7 : 1}`);
-    await page.locator('.step-readout').waitFor();
-    const loadMs = Date.now() - t0;
-    const events = Number(await page.getByTestId('event-count').textContent());
-    // Frame times while playing.
-    await page.getByLabel('Speed').fill('2');
-    const frames = await page.evaluate(async () => {
-      const deltas = [];
-      document.querySelector('button[aria-label="Play"]')?.click();
-      let last = performance.now();
-      await new Promise((resolve) => {
-        const tick = (now) => {
-          deltas.push(now - last);
-          last = now;
-          if (deltas.length < 240) requestAnimationFrame(tick);
-          else resolve(undefined);
-        };
-        requestAnimationFrame(tick);
-      });
-      document.querySelector('button[aria-label="Pause"]')?.click();
-      return deltas.slice(10);
+async function shareLink(run, step) {
+  const { encodeShare } = await tsImport('../src/share/codec.ts', import.meta.url);
+  return `${BASE}${await encodeShare({ v: 1, ...run, view: { step } })}`;
+}
+
+/** Open a page and wait until the lab shows the run (large runs simulate for seconds first). */
+async function open(browser, url, layer) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  if (layer) await page.addInitScript((l) => Object.assign(window, { __labPacketLayer: l }), layer);
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.locator('.step-readout').waitFor({ timeout: 180_000 });
+  const loadMs = Date.now() - t0;
+  const events = Number(await page.getByTestId('event-count').textContent());
+  return { page, loadMs, events };
+}
+
+/** Play at 10^speedLog10 steps per second for `frames` animation frames (or 20 s); rAF deltas and the packets in flight seen. */
+async function playFrames(page, frames, speedLog10 = 2) {
+  await page.getByLabel('Speed').fill(String(speedLog10));
+  return page.evaluate(async (count) => {
+    const start = performance.now();
+    const deltas = [];
+    const flying = [];
+    const svg = document.querySelector('.topology-svg');
+    document.querySelector('button[aria-label="Play"]')?.click();
+    let last = performance.now();
+    await new Promise((resolve) => {
+      const tick = (now) => {
+        deltas.push(now - last);
+        flying.push(Number(svg?.getAttribute('data-in-flight') ?? NaN));
+        last = now;
+        if (deltas.length < count && (now - start < 20_000 || deltas.length < 30)) requestAnimationFrame(tick);
+        else resolve(undefined);
+      };
+      requestAnimationFrame(tick);
     });
-    // Step latency: → until the read-out changes, measured in the page, from the start.
-    await page.keyboard.press('Home');
-    const steps = await page.evaluate(async () => {
-      const out = [];
+    document.querySelector('button[aria-label="Pause"]')?.click();
+    return { deltas: deltas.slice(10), flying: flying.slice(10) };
+  }, frames);
+}
+
+/**
+ * Run `act(i)` `count` times in the page; each time wait for the step read-out's data-step to change
+ * (MutationObserver: after React's commit and effects) and then for the next frame.
+ */
+async function timeSteps(page, count, actSource, arg) {
+  return page.evaluate(
+    async ({ count, actSource, arg }) => {
+      const act = new Function('i', 'arg', actSource);
       const readout = document.querySelector('.step-readout');
-      for (let i = 0; i < 40; i++) {
+      const commit = [];
+      const frame = [];
+      for (let i = 0; i < count; i++) {
         const before = readout?.getAttribute('data-step');
-        const t = performance.now();
-        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
         await new Promise((resolve) => {
-          const check = () => (readout?.getAttribute('data-step') !== before || performance.now() - t > 2000 ? resolve(undefined) : requestAnimationFrame(check));
-          check();
+          let t = 0;
+          const done = () => {
+            observer.disconnect();
+            clearTimeout(timer);
+            commit.push(performance.now() - t);
+            requestAnimationFrame(() => {
+              frame.push(performance.now() - t);
+              // Settle: let the deferred work (inspector) of this step run before the next one.
+              setTimeout(resolve, 30);
+            });
+          };
+          const observer = new MutationObserver(() => {
+            if (readout?.getAttribute('data-step') !== before) done();
+          });
+          const timer = setTimeout(() => {
+            observer.disconnect();
+            resolve(undefined);
+          }, 10_000);
+          observer.observe(readout, { attributes: true, attributeFilter: ['data-step'] });
+          t = performance.now();
+          act(i, arg);
         });
-        out.push(performance.now() - t);
       }
-      return out;
-    });
-    // Jump latency: scrubber to spread-out positions.
-    const jumps = await page.evaluate(async (n) => {
-      const out = [];
-      const scrub = document.querySelector('input.scrubber');
-      const readout = document.querySelector('.step-readout');
-      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
-      for (let i = 1; i <= 20; i++) {
-        const target = String(Math.floor(((i * 7919) % 20) / 20 * (n - 1)));
-        const t = performance.now();
-        setter?.call(scrub, target);
-        scrub?.dispatchEvent(new Event('input', { bubbles: true }));
-        await new Promise((resolve) => {
-          const check = () => (readout?.getAttribute('data-step') === target || performance.now() - t > 5000 ? resolve(undefined) : requestAnimationFrame(check));
-          check();
-        });
-        out.push(performance.now() - t);
-      }
-      return out;
-    }, events);
-    results.push({ scenario, events, loadMs, frameP50: pct(frames, 50), frameP95: pct(frames, 95), stepP50: pct(steps, 50), stepP95: pct(steps, 95), jumpP50: pct(jumps, 50), jumpP95: pct(jumps, 95) });
-    await page.close();
+      return { commit, frame };
+    },
+    { count, actSource, arg },
+  );
+}
+
+const KEY = (key, shift = false) => `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${key}', shiftKey: ${shift}, bubbles: true }));`;
+const SCRUB = `
+  const scrub = document.querySelector('input.scrubber');
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  setter.call(scrub, String(Math.floor((((i + 1) * 7919) % 20) / 20 * (arg - 1))));
+  scrub.dispatchEvent(new Event('input', { bubbles: true }));`;
+
+const summary = (t) => ({ commit: stats(t.commit), frame: stats(t.frame), n: t.commit.length });
+
+async function benchScenario(browser, scenario) {
+  const { page, loadMs, events } = await open(browser, `${BASE}?scenario=${scenario}&seed=${scenario === 'sysplex-swarm' ? 7 : 1}`);
+  const { deltas } = await playFrames(page, 240);
+  await page.keyboard.press('Home');
+  const steps = await timeSteps(page, 40, KEY('ArrowRight'));
+  const jumps = await timeSteps(page, 20, SCRUB, events);
+  await page.close();
+  return { scenario, events, loadMs, frame: stats(deltas), step: summary(steps), jump: summary(jumps) };
+}
+
+/** Frame times with N packets in flight, SVG vs canvas, switched in one page (same run, same machine load). */
+async function benchFlights(browser) {
+  const { analyseRun } = await tsImport('../src/ui/viewmodel/ladder-model.ts', import.meta.url);
+  const { runLab } = await tsImport('../src/ui/viewmodel/lab-run.ts', import.meta.url);
+  const lab = runLab(FLIGHTS_RUN.scenario, FLIGHTS_RUN.seed, FLIGHTS_RUN.params);
+  if (!lab.ok) throw new Error(lab.error);
+  const startSteps = firstStepsWithInFlight(lab.run, analyseRun(lab.run), FLIGHT_COUNTS);
+  console.error('first steps with N in flight:', JSON.stringify([...startSteps]));
+  const { page, loadMs, events } = await open(browser, await shareLink(FLIGHTS_RUN, 0), 'svg');
+  console.error(`opened: ${events} events in ${loadMs} ms`);
+  const rows = [];
+  for (const n of FLIGHT_COUNTS) {
+    for (const layer of ['svg', 'canvas']) {
+      await page.evaluate((l) => Object.assign(window, { __labPacketLayer: l }), layer);
+      await timeSteps(page, 1, SCRUB.replace(/String\(.*\)\);/, 'String(arg));'), startSteps.get(n));
+      const { deltas, flying } = await playFrames(page, 130);
+      rows.push({ n, layer, startStep: startSteps.get(n), frames: deltas.length, inFlightMin: Math.min(...flying), inFlightMax: Math.max(...flying), frame: stats(deltas) });
+      console.error(JSON.stringify(rows.at(-1)));
+    }
+  }
+  await page.close();
+  return { run: FLIGHTS_RUN, events, loadMs, rows };
+}
+
+/** The first step whose display time has at least n hops in flight (sent at or before it, arriving after), for each n. */
+function firstStepsWithInFlight(run, analysis, counts) {
+  const hops = analysis.hops.filter((h) => h.endTime !== null);
+  const starts = hops.map((h) => h.startTime).sort((a, b) => a - b);
+  const ends = hops.map((h) => h.endTime).sort((a, b) => a - b);
+  const out = new Map();
+  let s = 0;
+  let e = 0;
+  for (let i = 0; i < run.events.length && out.size < counts.length; i++) {
+    const t = run.events[i].time;
+    while (s < starts.length && starts[s] <= t) s++;
+    while (e < ends.length && ends[e] <= t) e++;
+    for (const n of counts) if (!out.has(n) && s - e >= n) out.set(n, i);
+  }
+  return out;
+}
+
+/** How long the simulation (runLab) of a run takes in Node, the same code the page runs before its first paint. */
+async function nodeSimulationMs(run) {
+  const { runLab } = await tsImport('../src/ui/viewmodel/lab-run.ts', import.meta.url);
+  const t = performance.now();
+  runLab(run.scenario, run.seed, run.params);
+  return Math.round(performance.now() - t);
+}
+
+/** Step and jump latency in the middle of a ~100k-event run. */
+async function benchLarge(browser) {
+  const simMs = await nodeSimulationMs(LARGE_RUN);
+  const { page, loadMs, events } = await open(browser, await shareLink(LARGE_RUN, 50_000));
+  const forward = await timeSteps(page, 40, KEY('ArrowRight'));
+  const back = await timeSteps(page, 40, KEY('ArrowLeft'));
+  const scrub = await timeSteps(page, 20, SCRUB, events);
+  const endHome = await timeSteps(page, 10, `if (i % 2 === 0) ${KEY('End')} else ${KEY('Home')}`);
+  await timeSteps(page, 1, SCRUB.replace(/String\(.*\)\);/, 'String(arg));'), 50_000);
+  const transfer = await timeSteps(page, 10, KEY('ArrowRight', true));
+  await page.close();
+  return { run: LARGE_RUN, events, loadMs, nodeSimMs: simMs, stepForward: summary(forward), stepBack: summary(back), scrub: summary(scrub), endHome: summary(endHome), nextTransfer: summary(transfer) };
+}
+
+// A private build: others building `dist` meanwhile must not swap the lazy chunks under the page.
+const outDir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
+execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir'], { stdio: 'ignore' });
+const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+// Wait for the server (loading vite.config takes seconds on a busy machine).
+for (let i = 0; i < 120; i++) {
+  const up = await fetch(BASE).then((r) => r.ok, () => false);
+  if (up) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+let results;
+try {
+  if (mode === 'flights') results = await benchFlights(browser);
+  else if (mode === 'large') results = await benchLarge(browser);
+  else {
+    results = [];
+    for (const scenario of mode.split(',')) results.push(await benchScenario(browser, scenario));
   }
 } finally {
   await browser.close();
-  server.kill();
+  process.kill(-server.pid); // npx and the vite it started
+  rmSync(outDir, { recursive: true, force: true });
 }
 console.log(JSON.stringify(results, null, 2));
