@@ -33,8 +33,8 @@ const ms = (us: number): string => `${(us / 1000).toFixed(2)} ms`;
 /** The rows of the table: a label and how to read it from one way. */
 const ROWS: readonly (readonly [string, (w: WayReport) => string])[] = [
   ['requests completed', (w) => `${w.requests.completed}/${w.requests.issued}`],
-  ['routing stack bytes in', (w) => kb(w.routingStack.in.bytes)],
-  ['routing stack bytes out', (w) => kb(w.routingStack.out.bytes)],
+  ['routing stack bytes in (of them TCP)', (w) => `${kb(w.routingStack.in.bytes)} (${kb(w.routingStack.in.tcpBytes)})`],
+  ['routing stack bytes out (of them TCP)', (w) => `${kb(w.routingStack.out.bytes)} (${kb(w.routingStack.out.tcpBytes)})`],
   ['routing stack TCP segments in', (w) => String(w.routingStack.in.tcpSegments)],
   ['routing stack TCP segments out', (w) => String(w.routingStack.out.tcpSegments)],
   ['latency p50', (w) => ms(w.latency.p50Us)],

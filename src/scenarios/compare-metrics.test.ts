@@ -57,8 +57,8 @@ describe('stackTraffic', () => {
       entry(2, { kind: 'packet-deliver', node: 'router', iface: 'osa-SYS1', packetId: 1, sentAt: 1 }),
     ];
     expect(stackTraffic(events, packets, ['SYS1', 'SYS2'])).toEqual({
-      SYS1: { in: { packets: 1, bytes: 60, tcpSegments: 1 }, out: { packets: 1, bytes: 60, tcpSegments: 1 } },
-      SYS2: { in: { packets: 1, bytes: 100, tcpSegments: 0 }, out: { packets: 0, bytes: 0, tcpSegments: 0 } },
+      SYS1: { in: { packets: 1, bytes: 60, tcpSegments: 1, tcpBytes: 60 }, out: { packets: 1, bytes: 60, tcpSegments: 1, tcpBytes: 60 } },
+      SYS2: { in: { packets: 1, bytes: 100, tcpSegments: 0, tcpBytes: 0 }, out: { packets: 0, bytes: 0, tcpSegments: 0, tcpBytes: 0 } },
     });
   });
 });

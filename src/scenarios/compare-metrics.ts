@@ -8,11 +8,12 @@
 import type { TraceEntry } from '../sim/core/trace';
 import { IpProtocol } from '../sim/wire/types';
 
-/** Packets and bytes (whole IPv4 datagrams) in one direction; tcpSegments counts the TCP ones among the packets. */
+/** Packets and bytes (whole IPv4 datagrams) in one direction; tcpSegments and tcpBytes count the TCP ones among them (the rest is UDP: control sockets, XCF). */
 export interface Traffic {
   packets: number;
   bytes: number;
   tcpSegments: number;
+  tcpBytes: number;
 }
 
 /** What a stack received (`in`) and sent (`out`) on its network interfaces — forwarded packets count both ways. */
@@ -53,7 +54,7 @@ export const LATENCY_EDGES_US: readonly number[] = [...Array.from({ length: 21 }
 const LOOPBACK_IFACE = 'lo';
 
 function emptyTraffic(): Traffic {
-  return { packets: 0, bytes: 0, tcpSegments: 0 };
+  return { packets: 0, bytes: 0, tcpSegments: 0, tcpBytes: 0 };
 }
 
 /** Traffic per stack (by node name), from the packet entries of the trace. */
@@ -68,7 +69,9 @@ export function stackTraffic(events: readonly TraceEntry[], packets: readonly { 
     const t = e.kind === 'packet-deliver' ? row.in : row.out;
     t.packets++;
     t.bytes += bytes.byteLength;
-    if (bytes[9] === IpProtocol.TCP) t.tcpSegments++;
+    if (bytes[9] !== IpProtocol.TCP) continue;
+    t.tcpSegments++;
+    t.tcpBytes += bytes.byteLength;
   }
   return out;
 }

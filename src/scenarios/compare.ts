@@ -23,7 +23,7 @@
  *            cache: { hits, misses, hitRate, byTarget: { [app]: { hits, misses } } },
  *            invariants: { [name]: { ok, detail } },
  *            run: { traceHash, events, packets, simTimeUs } }] }
- * Traffic = { packets, bytes, tcpSegments }  (IPv4 datagrams on the stack's network interfaces)
+ * Traffic = { packets, bytes, tcpSegments, tcpBytes }  (IPv4 datagrams on the stack's network interfaces; TCP among them)
  * ```
  * Ways appear in that order; every number is an integer except hitRate (4 decimals).
  */
@@ -204,7 +204,7 @@ function report(w: (typeof COMPARE_WAYS)[number], sim: Simulation, net: ReturnTy
     title: w.title,
     contentAware: w.contentAware,
     requests: { issued, completed: latenciesUs.length, failed: issued - latenciesUs.length },
-    routingStack: { stack: routing, ...(traffic[routing] ?? { in: { packets: 0, bytes: 0, tcpSegments: 0 }, out: { packets: 0, bytes: 0, tcpSegments: 0 } }) },
+    routingStack: { stack: routing, ...(traffic[routing] ?? { in: { packets: 0, bytes: 0, tcpSegments: 0, tcpBytes: 0 }, out: { packets: 0, bytes: 0, tcpSegments: 0, tcpBytes: 0 } }) },
     stacks: traffic,
     latency: summarizeLatency(latenciesUs),
     cache: cacheSummary(events),
