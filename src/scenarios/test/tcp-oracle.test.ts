@@ -28,7 +28,7 @@ describe('tshark oracle over the built-in scenarios', () => {
     const points = capturePoints(r.sim.trace);
     expect(points.length).toBeGreaterThan(0);
     for (const point of points) expect(tsharkProblems(pcapOf(r, point), BINARY), point).toEqual([]);
-  });
+  }, 180_000); // one tshark per capture point: the swarm cases have a dozen, ~45 s on a loaded 2-core machine
 
   it.each(['request-response', 'simultaneous-close', 'rst-closed-port'])('%s: no TCP analysis flags on the client wire', (id) => {
     const r = run(findScenario(id) as AnyScenario);
