@@ -12,6 +12,7 @@ test('presenter mode: clicker keys step, `.` blanks, no editor, no serious axe v
   await expect(page.locator('main')).toHaveAttribute('data-mode', 'presenter');
   await expect(page.getByLabel('Scenario')).toHaveCount(0);
   const readout = page.locator('.step-readout');
+  await expect(readout).toHaveAttribute('data-step', '-1'); // the run has arrived from the simulation worker
   for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown');
   await expect(readout).toHaveAttribute('data-step', '2');
   await page.keyboard.press('PageUp');

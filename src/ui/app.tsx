@@ -92,6 +92,24 @@ function CompareDetails() {
   );
 }
 
+// The time-sequence graph decodes a connection's packets: it loads when opened.
+const TsgPanel = lazy(() => import('./tsg/tsg-panel').then((m) => ({ default: m.TsgPanel })));
+
+/** The Stevens time-sequence graph, in a fold a link can reopen. */
+const TsgDetails = memo(function TsgDetails({ run, step }: { run: import('./viewmodel/lab-run').LabRun; step: number }) {
+  const { open, onToggle } = usePanel('tsg');
+  return (
+    <details className="tsg-details" open={open} onToggle={onToggle}>
+      <summary>Time-sequence graph (sequence numbers against time, as tcptrace draws them)</summary>
+      {open && (
+        <Suspense fallback={<p>Loading the graph…</p>}>
+          <TsgPanel run={run} step={step} />
+        </Suspense>
+      )}
+    </details>
+  );
+});
+
 // Exports (pcap writer, SVG/PNG/Mermaid builders) load when the lab has drawn.
 const ExportMenu = lazy(() => import('./components/export-menu').then((m) => ({ default: m.ExportMenu })));
 const Inspector = memo(lazy(() => import('./components/inspector').then((m) => ({ default: m.Inspector }))));
@@ -204,6 +222,7 @@ function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; 
         <ClaimsPanel run={run} step={step} />
       </div>
       <InspectorPanel run={run} step={step} />
+      <TsgDetails run={run} step={step} />
       {mode === 'lab' && <TraceDetails run={run} />}
       {mode === 'lab' && <CompareDetails />}
     </>

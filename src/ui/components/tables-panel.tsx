@@ -20,6 +20,7 @@ export function TablesPanel({ state }: { state: StateAt }) {
         </tbody>
       </table>
       <VdptTable state={state} />
+      {state.vipadyn.size > 0 && <VipadynTable state={state} />}
       <table data-table="tcp">
         <caption>TCP connections and their RFC 9293 state</caption>
         <thead>
@@ -57,6 +58,25 @@ function VdptTable({ state }: { state: StateAt }) {
             {detail && <><td>{d.reported?.rdy ?? ''}</td><td>{d.reported?.weight ?? ''}</td></>}
             <td>{d.activeConn}</td>
             {detail && <td>{d.reported?.flags ?? ''}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** netstat VIPADYN: each stack's status for the DVIPA — Active, Backup, Moving, Quiescing (Down: the stack crashed). */
+function VipadynTable({ state }: { state: StateAt }) {
+  return (
+    <table data-table="vipadyn">
+      <caption>Dynamic VIPA status (netstat VIPADYN)</caption>
+      <thead>
+        <tr><th scope="col">Stack</th><th scope="col">IPAddr/PrefixLen</th><th scope="col">Status</th><th scope="col">Origin</th><th scope="col">DistStat</th><th scope="col">Rank</th></tr>
+      </thead>
+      <tbody>
+        {[...state.vipadyn.values()].map((v) => (
+          <tr key={v.stack} data-stack={v.stack} data-status={v.status}>
+            <td>{v.stack}</td><td>{v.dvipa}</td><td>{v.status}</td><td>{v.origin}</td><td>{v.distStat || '-'}</td><td>{v.rank ?? ''}</td>
           </tr>
         ))}
       </tbody>

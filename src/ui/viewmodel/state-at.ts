@@ -37,8 +37,20 @@ export interface DptView {
   reported?: { readonly rdy: number; readonly weight: number | null; readonly flags: string };
 }
 
+/** A stack's line of `netstat VIPADYN`, as its last report gave it. */
+export interface VipadynView {
+  readonly stack: string;
+  readonly dvipa: string;
+  readonly status: string;
+  readonly origin: string;
+  readonly distStat: string;
+  readonly rank: number | null;
+  readonly since: number;
+}
+
 /** State after a step. */
 export interface StateAt {
+  readonly vipadyn: ReadonlyMap<string, VipadynView>;
   readonly index: number;
   readonly time: number;
   readonly tcp: ReadonlyMap<string, TcpView>;
@@ -50,6 +62,7 @@ export interface StateAt {
 }
 
 interface Mutable {
+  vipadyn: Map<string, VipadynView>;
   index: number;
   time: number;
   tcp: Map<string, TcpView>;
@@ -63,11 +76,11 @@ interface Mutable {
 export const CHECKPOINT_EVERY = 512;
 
 function empty(): Mutable {
-  return { index: -1, time: 0, tcp: new Map(), crt: new Map(), owners: new Map(), dpt: new Map(), lastTransfer: null };
+  return { vipadyn: new Map(), index: -1, time: 0, tcp: new Map(), crt: new Map(), owners: new Map(), dpt: new Map(), lastTransfer: null };
 }
 
 function clone(s: Mutable): Mutable {
-  return { index: s.index, time: s.time, tcp: new Map(s.tcp), crt: new Map(s.crt), owners: new Map(s.owners), dpt: new Map([...s.dpt].map(([k, v]) => [k, { ...v }])), lastTransfer: s.lastTransfer };
+  return { vipadyn: new Map(s.vipadyn), index: s.index, time: s.time, tcp: new Map(s.tcp), crt: new Map(s.crt), owners: new Map(s.owners), dpt: new Map([...s.dpt].map(([k, v]) => [k, { ...v }])), lastTransfer: s.lastTransfer };
 }
 
 function apply(s: Mutable, e: TraceEntry): void {
@@ -89,10 +102,18 @@ function apply(s: Mutable, e: TraceEntry): void {
       return;
     case 'app':
       if (e.app === 'VDPT' && e.data) applyVdpt(s, e.data);
+      else if (e.app === 'VIPADYN' && e.data) applyVipadyn(s, e.data, e.index);
       return;
     default:
       return;
   }
+}
+
+/** A stack's VIPADYN status line (DVIPA takeover and takeback). */
+function applyVipadyn(s: Mutable, d: Readonly<Record<string, string | number | boolean>>, index: number): void {
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  if (typeof d.stack !== 'string') return;
+  s.vipadyn.set(d.stack, { stack: d.stack, dvipa: text(d.dvipa), status: text(d.status), origin: text(d.origin), distStat: text(d.distStat), rank: typeof d.rank === 'number' ? d.rank : null, since: index });
 }
 
 /** A VDPT row the routing stack reported: the numbers are its own. */
