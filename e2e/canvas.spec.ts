@@ -1,6 +1,7 @@
 // The topology's canvas layer in Chromium: with hundreds of packets in flight they are drawn on
 // an aria-hidden canvas over the SVG, the SVG keeps the current step's packet as a focusable,
 // selectable button, and a click on the picture selects the packet under it.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { watchConsole } from './console';
 import { encodeShare } from '../src/share/codec';
@@ -51,6 +52,8 @@ test('above the threshold, packets move to an aria-hidden canvas and the SVG kee
   await page.keyboard.press('Enter');
   await expect(current).toHaveAttribute('data-selected', 'true');
   await page.screenshot({ path: testInfo.outputPath('canvas-layer.png') });
+  const axe = await new AxeBuilder({ page }).include('.topology-view').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   // A click on a packet of the picture selects the packet under it: it moves into the SVG, selected.
   const model = buildTopology(run, step, { selected: step });
