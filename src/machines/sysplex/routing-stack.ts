@@ -281,7 +281,7 @@ export class RoutingStack {
       sendTransferMessage: () => ifLive(() => this.sendTransferMessage(t, target)),
       commit: () => ifLive(() => this.commit(t, target)),
       reportRejected: (reason) => ifLive(() => this.rejected(t, target, reason)),
-    });
+    }, { trace: this.host.sim.trace, node: this.name, machine: `transfer ${connName(m.conn)}` });
   }
 
   private freeze(t: Transfer): void {

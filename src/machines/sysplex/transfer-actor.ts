@@ -5,6 +5,7 @@
  * Shared by the routing stack (first transfers) and target stacks (claim 10).
  */
 import { createActor, type ActorRefFrom } from 'xstate';
+import { traceStates, type TracedMachine } from './trace-states';
 import type { EventHandle, Scheduler } from '../../sim/core/scheduler';
 import { transferMachine } from './transfer.machine';
 
@@ -17,7 +18,7 @@ export interface TransferActions {
 }
 
 /** Create and start a transfer; it begins with START. */
-export function startTransfer(scheduler: Scheduler, timeoutMs: number, a: TransferActions): ActorRefFrom<typeof transferMachine> {
+export function startTransfer(scheduler: Scheduler, timeoutMs: number, a: TransferActions, traced?: TracedMachine): ActorRefFrom<typeof transferMachine> {
   let timer: EventHandle | null = null;
   const disarm = (): void => {
     if (timer) scheduler.cancel(timer);
@@ -45,6 +46,7 @@ export function startTransfer(scheduler: Scheduler, timeoutMs: number, a: Transf
       },
     }),
   );
+  if (traced) traceStates(actor, traced);
   actor.start();
   actor.send({ type: 'START' });
   return actor;

@@ -67,5 +67,6 @@ export function machineDiagram(machine: AnyStateMachine, grid: Readonly<Record<s
       if (to && to !== from) edges.push({ from, to, event });
     }
   }
-  return { states, edges, width: 20 + 3 * 150, height: 20 + 7 * 64 };
+  const rows = Math.max(1, ...states.map((st) => (st.y - 20) / 64 + 1));
+  return { states, edges, width: 20 + 3 * 150, height: 20 + rows * 64 };
 }

@@ -22,6 +22,7 @@ export function narrate(e: TraceEntry, packetBytes: (id: number) => Uint8Array |
     case 'packet-duplicate':
       return `The link duplicates packet #${e.packetId} (copy #${e.copyId}).`;
     case 'state-change':
+      if (e.from === '(start)') return `On ${e.node}, the ${e.machine} machine starts in ${e.to}.`;
       return `On ${e.node}, ${e.machine} moves from ${e.from} to ${e.to}${e.cause ? ` (${e.cause})` : ''}.`;
     case 'timer':
       return `On ${e.node}, timer ${e.name} ${e.action === 'fire' ? 'fires' : e.action === 'set' ? 'is set' : 'is cancelled'}.`;

@@ -36,3 +36,29 @@ describe('VDPT counters at a step', () => {
     expect([...end.dpt.values()].every((d) => d.reported === undefined)).toBe(true);
   });
 });
+
+describe('the sysplex machines at a step', () => {
+  it('follow their traced state changes, and every traced state is a state of the machine’s definition', async () => {
+    const { routingConnectionMachine } = await import('../../machines/sysplex/apps/routing-app.machine');
+    const { targetConnectionMachine } = await import('../../machines/sysplex/apps/target-app.machine');
+    const { transferMachine } = await import('../../machines/sysplex/transfer.machine');
+    const definitions: Record<string, { config: { states?: Record<string, unknown> } }> = { 'routing-app': routingConnectionMachine, transfer: transferMachine, 'target-app': targetConnectionMachine };
+    for (const id of ['http-transfer', 'reject-second-target', 're-transfer', 'all-reject']) {
+      const lab = run(id);
+      const changes = lab.events.filter((e) => e.kind === 'state-change' && !e.machine.startsWith('tcp '));
+      expect(changes.length, id).toBeGreaterThan(0);
+      for (const e of changes) {
+        if (e.kind !== 'state-change') continue;
+        const kind = e.machine.split(' ')[0] ?? '';
+        expect(Object.keys(definitions[kind]?.config.states ?? {}), `${id} ${e.machine}`).toContain(e.to);
+      }
+      const end = new StateFolder(lab.events).at(lab.events.length - 1);
+      expect([...end.tcp.values()].every((t) => t.machine.startsWith('tcp ')), id).toBe(true);
+      const last = changes.at(-1);
+      if (last?.kind === 'state-change') expect(end.machines.get(`${last.node} ${last.machine}`)?.state).toBe(last.to);
+    }
+    const transfer = new StateFolder(run('http-transfer').events);
+    const states = [...transfer.at(run('http-transfer').events.length - 1).machines.values()].map((m) => `${m.machine.split(' ')[0]}:${m.state}`).sort();
+    expect(states).toEqual(['routing-app:handedOff', 'target-app:closed', 'transfer:committed']);
+  });
+});

@@ -50,6 +50,8 @@ export interface VipadynView {
 
 /** State after a step. */
 export interface StateAt {
+  /** The sysplex's other machines (routing app, transfer, target app) by `node machine`, as TcpView. */
+  readonly machines: ReadonlyMap<string, TcpView>;
   readonly vipadyn: ReadonlyMap<string, VipadynView>;
   readonly index: number;
   readonly time: number;
@@ -62,6 +64,7 @@ export interface StateAt {
 }
 
 interface Mutable {
+  machines: Map<string, TcpView>;
   vipadyn: Map<string, VipadynView>;
   index: number;
   time: number;
@@ -76,11 +79,11 @@ interface Mutable {
 export const CHECKPOINT_EVERY = 512;
 
 function empty(): Mutable {
-  return { vipadyn: new Map(), index: -1, time: 0, tcp: new Map(), crt: new Map(), owners: new Map(), dpt: new Map(), lastTransfer: null };
+  return { machines: new Map(), vipadyn: new Map(), index: -1, time: 0, tcp: new Map(), crt: new Map(), owners: new Map(), dpt: new Map(), lastTransfer: null };
 }
 
 function clone(s: Mutable): Mutable {
-  return { vipadyn: new Map(s.vipadyn), index: s.index, time: s.time, tcp: new Map(s.tcp), crt: new Map(s.crt), owners: new Map(s.owners), dpt: new Map([...s.dpt].map(([k, v]) => [k, { ...v }])), lastTransfer: s.lastTransfer };
+  return { machines: new Map(s.machines), vipadyn: new Map(s.vipadyn), index: s.index, time: s.time, tcp: new Map(s.tcp), crt: new Map(s.crt), owners: new Map(s.owners), dpt: new Map([...s.dpt].map(([k, v]) => [k, { ...v }])), lastTransfer: s.lastTransfer };
 }
 
 function apply(s: Mutable, e: TraceEntry): void {
@@ -88,7 +91,7 @@ function apply(s: Mutable, e: TraceEntry): void {
   s.time = e.time;
   switch (e.kind) {
     case 'state-change':
-      s.tcp.set(`${e.node} ${e.machine}`, { node: e.node, machine: e.machine, state: e.to, since: e.index });
+      (e.machine.startsWith('tcp ') ? s.tcp : s.machines).set(`${e.node} ${e.machine}`, { node: e.node, machine: e.machine, state: e.to, since: e.index });
       return;
     case 'crt':
       applyCrt(s, e);

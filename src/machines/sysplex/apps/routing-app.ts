@@ -7,6 +7,7 @@
  * notifications and verdicts with its stack (12–16).
  */
 import { createActor, type ActorRefFrom } from 'xstate';
+import { traceStates } from '../trace-states';
 import type { Simulation } from '../../../sim/core/simulation';
 import { LOOPBACK } from '../../../sim/net/network';
 import type { UdpSocket } from '../../../sim/net/udp';
@@ -103,6 +104,7 @@ export class RoutingApp {
     );
     pc.actor = actor;
     connection.handlers = { onReadable: () => sendIfActive(actor, { type: 'BYTES' }), onPeerClosed: () => sendIfActive(actor, { type: 'PEER_CLOSED' }) };
+    traceStates(actor, { trace: this.sim.trace, node: this.o.name, machine: `routing-app ${connName(id)}` });
     actor.start();
   }
 

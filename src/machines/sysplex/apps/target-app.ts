@@ -10,6 +10,7 @@
  * Distributor do.
  */
 import { createActor } from 'xstate';
+import { traceStates } from '../trace-states';
 import type { Simulation } from '../../../sim/core/simulation';
 import type { Listener } from '../../../sim/tcp/tcp-layer';
 import { LOOPBACK } from '../../../sim/net/network';
@@ -183,6 +184,7 @@ export class TargetApp {
       }),
       { input: { accept: true, bySyn } },
     );
+    traceStates(actor, { trace: this.sim.trace, node: this.o.name, machine: `target-app ${connName(id)}` });
     actor.start();
     if (!bySyn) actor.send({ type: 'INSTALLED' });
     return { onReadable: () => sendIfActive(actor, { type: 'BYTES' }), onPeerClosed: () => sendIfActive(actor, { type: 'PEER_CLOSED' }), onClosed: () => sendIfActive(actor, { type: 'CLOSED' }) };
