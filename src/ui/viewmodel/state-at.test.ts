@@ -1,3 +1,4 @@
+import type { AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { runLab } from './lab-run';
 import { StateFolder } from './state-at';
@@ -42,7 +43,7 @@ describe('the sysplex machines at a step', () => {
     const { routingConnectionMachine } = await import('../../machines/sysplex/apps/routing-app.machine');
     const { targetConnectionMachine } = await import('../../machines/sysplex/apps/target-app.machine');
     const { transferMachine } = await import('../../machines/sysplex/transfer.machine');
-    const definitions: Record<string, { config: { states?: Record<string, unknown> } }> = { 'routing-app': routingConnectionMachine, transfer: transferMachine, 'target-app': targetConnectionMachine };
+    const definitions: Record<string, AnyStateMachine> = { 'routing-app': routingConnectionMachine, transfer: transferMachine, 'target-app': targetConnectionMachine };
     for (const id of ['http-transfer', 'reject-second-target', 're-transfer', 'all-reject']) {
       const lab = run(id);
       const changes = lab.events.filter((e) => e.kind === 'state-change' && !e.machine.startsWith('tcp '));
