@@ -36,6 +36,7 @@ test('presenter mode: clicker keys step, `.` blanks, no editor, no serious axe v
 test('embed mode: the Embed snippet runs the lab inside an iframe, driven by keyboard', async ({ page, browser }, testInfo) => {
   const errors = watchConsole(page);
   await page.goto('./?scenario=smtp-transfer&seed=3&step=10');
+  await expect(page.locator('.step-readout')).toHaveAttribute('data-step', '10');
   await page.getByRole('button', { name: 'Embed…' }).click();
   await expect(page.getByLabel('Snippet')).toHaveValue(/#v1\./);
   const snippet = await page.getByLabel('Snippet').inputValue();

@@ -15,6 +15,7 @@ import { Timeline } from './components/timeline';
 import { useLabRun } from './hooks/use-lab-run';
 import { useLabStore } from './store/lab-store';
 import { usePanel } from './store/use-panel';
+import { scenarioInfo } from '../scenarios/catalog';
 
 /** The lab: one run, one timeline, linked views. */
 export function App() {
@@ -40,7 +41,7 @@ export function App() {
             client never notices. Every picture below is drawn from a deterministic simulation with real packet bytes.
           </p>
         )}
-        <ModeBar title={run?.title ?? scenario} />
+        <ModeBar title={run?.title ?? scenarioInfo(scenario)?.title ?? scenario} />
       </header>
       {urlError && (
         <p role="alert" className="alert">
