@@ -1,4 +1,24 @@
-import type { StateAt } from '../viewmodel/state-at';
+import type { StateAt, TcpView } from '../viewmodel/state-at';
+
+/**
+ * Rows a table shows at most: a 1,000-client run has thousands of TCP
+ * machines and CRT rows, and laying them all out on every step costs more
+ * than everything else the page does. The rest is counted in a line below.
+ */
+export const MAX_TABLE_ROWS = 60;
+
+/** The machines that changed most recently, in their table order. */
+function recentTcp(rows: readonly TcpView[]): readonly TcpView[] {
+  if (rows.length <= MAX_TABLE_ROWS) return rows;
+  const keep = new Set([...rows].sort((a, b) => b.since - a.since).slice(0, MAX_TABLE_ROWS));
+  return rows.filter((r) => keep.has(r));
+}
+
+/** "…and n more" under a capped table. */
+function More({ shown, total, what }: { shown: number; total: number; what: string }) {
+  if (total <= shown) return null;
+  return <p className="table-more" data-more={total - shown}>Showing {shown} of {total} {what}; the others are in the event list.</p>;
+}
 
 /** IBM-style tables: CRT (netstat VCRT), DPT counters (netstat VDPT), and every TCP state machine. */
 export function TablesPanel({ state }: { state: StateAt }) {
@@ -12,13 +32,14 @@ export function TablesPanel({ state }: { state: StateAt }) {
           <tr><th scope="col">Stack</th><th scope="col">Dest</th><th scope="col">Source</th><th scope="col">DestXCF</th></tr>
         </thead>
         <tbody>
-          {[...state.crt.values()].map((r) => (
+          {[...state.crt.values()].slice(0, MAX_TABLE_ROWS).map((r) => (
             <tr key={`${r.stack} ${r.source}`} data-source={r.source} data-destxcf={r.destXcf}>
               <td>{r.stack}</td><td>{ibm(r.dest)}</td><td>{ibm(r.source)}</td><td>{r.destXcf}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <More shown={Math.min(state.crt.size, MAX_TABLE_ROWS)} total={state.crt.size} what="CRT rows" />
       <VdptTable state={state} />
       {state.vipadyn.size > 0 && <VipadynTable state={state} />}
       <table data-table="tcp">
@@ -27,11 +48,12 @@ export function TablesPanel({ state }: { state: StateAt }) {
           <tr><th scope="col">Node</th><th scope="col">Connection</th><th scope="col">State</th></tr>
         </thead>
         <tbody>
-          {[...state.tcp.values()].map((t) => (
+          {recentTcp([...state.tcp.values()]).map((t) => (
             <tr key={`${t.node} ${t.machine}`} data-state={t.state}><td>{t.node}</td><td>{t.machine.replace(/^tcp /, '')}</td><td>{t.state}</td></tr>
           ))}
         </tbody>
       </table>
+      <More shown={Math.min(state.tcp.size, MAX_TABLE_ROWS)} total={state.tcp.size} what="TCP machines (the most recently changed are shown)" />
     </section>
   );
 }
