@@ -27,6 +27,22 @@ async function restore(): Promise<void> {
   if (restored.error) useLabStore.setState({ urlError: restored.error });
 }
 
+/**
+ * A link pasted into the address bar of an open lab changes only the fragment,
+ * which does not reload the page: open it as startup would. Listening from the
+ * start (not from the lazily loaded sync) so a link pasted early is not missed;
+ * the sync's own replaceState fires no hashchange.
+ */
+function followPastedLinks(): void {
+  window.addEventListener('hashchange', () => {
+    void import('./ui/share/startup').then(async ({ restoreAtStartup }) => {
+      const restored = await restoreAtStartup(location, null);
+      if (restored.state) useLabStore.getState().restore(restored.state);
+      useLabStore.setState({ urlError: restored.error ?? null });
+    });
+  });
+}
+
 function render(): void {
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');
@@ -40,6 +56,7 @@ function render(): void {
 
 // No top-level await: the lazy chunks import from this one, and awaiting them here would make the
 // bundler split every shared module into its own file to break the cycle.
+followPastedLinks();
 restore()
   .catch((e: unknown) => useLabStore.setState({ urlError: `The saved state could not be restored: ${e instanceof Error ? e.message : String(e)}` }))
   .finally(render);

@@ -9,7 +9,7 @@ import { encodeShare } from '../../share/codec';
 import { useLabStore, type LabState } from '../store/lab-store';
 import { docFromState } from './share-state';
 import { AUTOSAVE_KEY } from './keys';
-import { restoreAtStartup, safeStorage } from './startup';
+import { safeStorage } from './startup';
 
 /** Quiet time before the address follows the state. */
 const SETTLE_MS = 300;
@@ -32,25 +32,8 @@ function shared(s: LabState): unknown[] {
   return [s.scenario, s.seed, s.step, s.selected, s.edits, s.faults, s.crash, s.refusing, s.title, s.panels];
 }
 
-/**
- * A link pasted into the address bar of an open lab changes only the fragment,
- * which does not reload the page: open it as startup would. (replaceState,
- * which the sync itself uses, fires no hashchange.)
- */
-function followPastedLinks(): () => void {
-  const onHashChange = (): void => {
-    void restoreAtStartup(location, null).then((restored) => {
-      if (restored.state) useLabStore.getState().restore({ ...restored.state });
-      useLabStore.setState({ urlError: restored.error ?? null });
-    });
-  };
-  window.addEventListener('hashchange', onHashChange);
-  return () => window.removeEventListener('hashchange', onHashChange);
-}
-
-/** Start following the store (and links pasted into the address bar); returns the stop. */
+/** Start following the store; returns the stop. */
 export function startShareSync(): () => void {
-  const stopFollowing = followPastedLinks();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
   const write = (s: LabState): void => {
@@ -80,6 +63,5 @@ export function startShareSync(): () => void {
   return () => {
     clearTimeout(timer);
     unsubscribe();
-    stopFollowing();
   };
 }
