@@ -6,7 +6,7 @@
 // the state through the autosave.
 import { expect, test, type Page } from '@playwright/test';
 import { watchConsole } from './console';
-import { encodeShare } from '../src/share/codec';
+import { decodeShare, encodeShare } from '../src/share/codec';
 import { runLab } from '../src/ui/viewmodel/lab-run';
 
 function hashOf(id: string, seed: number, params: unknown = {}): string {
@@ -97,7 +97,11 @@ test('the autosave brings back the last state on a bare visit; deep links pick t
   await expect(page.locator('.step-readout')).toHaveAttribute('data-step', '5');
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('.step-readout')).toHaveAttribute('data-step', '6');
-  await expect(page).toHaveURL(/#v1\./);
+  // The address (and the autosave) follow the view a moment after it settles: wait until they hold step 6.
+  await expect.poll(async () => {
+    const decoded = await decodeShare(page.url());
+    return decoded.ok ? decoded.doc.view?.step : null;
+  }).toBe(6);
   const again = await context.newPage();
   await again.goto('./');
   await expect(again.getByTestId('trace-hash')).toHaveAttribute('data-trace-hash', hashOf('zero-window', 9));
