@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef } from 'react';
+import { asNumber, countUpTo } from '../viewmodel/sorted';
 import { formatSimTime } from '../../sim/core/time';
 import type { LabRun } from '../viewmodel/lab-run';
 import { useLabStore } from '../store/lab-store';
@@ -6,18 +7,6 @@ import { useLabStore } from '../store/lab-store';
 /** Steps of the run that belong to a transfer, for "previous/next transfer step". */
 function transferSteps(run: LabRun): number[] {
   return run.events.filter((e) => e.kind === 'transfer' || e.kind === 'crt').map((e) => e.index);
-}
-
-/** The first position in the sorted list whose value is greater than `x` (binary search). */
-function upperBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? Infinity) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Play/pause, step, jump, scrub, speed; keyboard shortcuts on the whole page. */
@@ -35,8 +24,8 @@ export function Timeline({ run }: { run: LabRun }) {
   const speedId = useId();
   const transfers = useMemo(() => transferSteps(run), [run]); // once per run, not per step: a large run has 100k events
   const clamp = (n: number): number => Math.max(-1, Math.min(last, n));
-  const prevTransfer = (): number => transfers[upperBound(transfers, step - 1) - 1] ?? -1;
-  const nextTransfer = (): number => transfers[upperBound(transfers, step)] ?? last;
+  const prevTransfer = (): number => transfers[countUpTo(transfers, step - 1, asNumber) - 1] ?? -1;
+  const nextTransfer = (): number => transfers[countUpTo(transfers, step, asNumber)] ?? last;
 
   usePlayback(playing, speed, last, setStep, setPlaying);
   useKeyboard({ step, last, playing, setStep: (n) => setStep(clamp(n)), setPlaying, prevTransfer, nextTransfer, openShortcuts: () => setShortcutsOpen(true), toggleBlank });

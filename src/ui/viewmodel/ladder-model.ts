@@ -11,6 +11,7 @@
  * packet, the TCP analysis, the lanes — is done once per LabRun and cached by
  * object identity, so stepping only filters and positions.
  */
+import { asNumber, countUpTo } from './sorted';
 import type { DropReason, TraceEntry } from '../../sim/core/trace';
 import type { LabRun } from './lab-run';
 import type { MessageKind, TcpAnalysis, PacketInfo, PacketHop } from './ladder-packets';
@@ -127,8 +128,8 @@ export function buildLadder(run: LabRun, step: number, options: LadderOptions = 
   const last = Math.max(-1, Math.min(step, run.events.length - 1));
   const focus = analysis.clients.length > MAX_CLIENT_LANES ? focusClient(run, options.selected ?? null) : null;
   const view = focusedView(run, analysis, focus);
-  const candidates = view.candidates.slice(0, countUpTo(view.candidateStarts, last));
-  const markerCandidates = view.markers.slice(0, countUpTo(view.markerIndexes, last));
+  const candidates = view.candidates.slice(0, countUpTo(view.candidateStarts, last, asNumber));
+  const markerCandidates = view.markers.slice(0, countUpTo(view.markerIndexes, last, asNumber));
 
   // Rows: every step up to the current one, or (focused) the steps the focused arrows and markers use.
   const maxRows = Math.max(1, options.maxRows ?? DEFAULT_MAX_ROWS);
@@ -194,7 +195,7 @@ export function buildLadder(run: LabRun, step: number, options: LadderOptions = 
   });
   // Rows start at firstShown: earlier markers cannot be on one.
   const markers: LadderMarker[] = markerCandidates
-    .slice(countUpTo(view.markerIndexes, firstShown - 1))
+    .slice(countUpTo(view.markerIndexes, firstShown - 1, asNumber))
     .filter((m) => rowOf.has(m.index))
     .map((m) => ({ id: `m${m.index}`, eventIndex: m.index, lane: m.lane, kind: m.kind, label: m.label, detail: m.detail, row: rowOf.get(m.index) ?? 0, current: m.index === last }));
 
@@ -239,18 +240,6 @@ function focusedView(run: LabRun, analysis: RunAnalysis, focus: string | null): 
   const view = { lanes, candidates, candidateStarts: candidates.map((c) => c.hop.startIndex), endChunks, markers, markerIndexes: markers.map((m) => m.index) };
   perRun.set(focus, view);
   return view;
-}
-
-/** How many of the ascending `sorted` are ≤ value. */
-function countUpTo(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] ?? Infinity) <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Calls `f` on each candidate in order, skipping whole chunks that all ended before the first shown row. */

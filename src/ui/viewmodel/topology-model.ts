@@ -9,6 +9,7 @@
  * Pure: a function of (run, step, selection, display time). The layout is
  * computed once per LabRun and cached by object identity.
  */
+import { asNumber, countUpTo } from './sorted';
 import type { TraceEntry } from '../../sim/core/trace';
 import type { LabRun, NodeRole, TopologyLink } from './lab-run';
 import { analyseRun, clientOfEvent, connClient, type MessageKind, type PacketHop, type RunAnalysis } from './ladder-model';
@@ -208,17 +209,7 @@ function computeLayout(analysis: RunAnalysis, events: readonly TraceEntry[]): To
 /** The last element of the sorted `steps` that is ≤ step, else the first, else null. */
 function latestStep(steps: readonly number[] | undefined, step: number): number | null {
   if (!steps || steps.length === 0) return null;
-  let lo = 0;
-  let hi = steps.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if ((steps[mid] ?? Infinity) <= step) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return steps[found] ?? steps[0] ?? null;
+  return steps[countUpTo(steps, step, asNumber) - 1] ?? steps[0] ?? null;
 }
 
 function linkGeometry(l: TopologyLink, positions: ReadonlyMap<string, Point>): LinkGeometry {
@@ -398,14 +389,7 @@ function topologyIndex(run: LabRun): TopologyIndex {
 
 /** The last of `list` (ascending by index) with index ≤ step, or undefined. */
 function lastUpTo<T extends { index: number }>(list: readonly T[], step: number): T | undefined {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid]?.index ?? Infinity) <= step) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo - 1];
+  return list[countUpTo(list, step, (x) => x.index) - 1];
 }
 
 /** The connections named in `tcb` entries, in order of first appearance. */
