@@ -56,7 +56,9 @@ export function startShareSync(): () => void {
     timer = setTimeout(() => write(useLabStore.getState()), SETTLE_MS);
   };
   const unsubscribe = useLabStore.subscribe((s, prev) => {
-    if (!shared(s).every((x, i) => x === shared(prev)[i])) schedule();
+    // Runs on every store change (every step while playing): compare the two lists once.
+    const before = shared(prev);
+    if (!shared(s).every((x, i) => x === before[i])) schedule();
   });
   // The sync loads after the first render; whatever changed before it started is written now.
   schedule();
