@@ -12,26 +12,28 @@ import { TcpFlag, type TcpOption } from '../../sim/wire/types';
 import { tcpPair } from './tcp-harness';
 import {
   ACK,
-  bytes,
-  closeWait,
-  closing,
-  established,
   FIN_ACK,
-  finWait2,
   fullSynOptions,
-  lastTsVal,
   PEER_ISS,
   PSH_ACK,
   RST,
   SYN,
   SYN_ACK,
-  synSent,
   TcpLab,
-  timeWait,
   tsOption,
   type Captured,
-  type Fixture,
 } from './tcp-peer';
+import {
+  bytes,
+  closeWait,
+  closing,
+  established,
+  finWait2,
+  lastTsVal,
+  synSent,
+  timeWait,
+  type Fixture,
+} from './tcp-fixtures';
 
 const F = TcpFlag;
 const MSS = 1460;

@@ -14,16 +14,7 @@ import { tcpConnectionMachine } from '../tcp-connection.machine';
 import {
   ACK,
   allLabs,
-  bytes,
-  closeWait,
-  closing,
-  established,
   FIN_ACK,
-  finWait1,
-  finWait2,
-  FIXTURES,
-  lastAck,
-  listening,
   PEER_ADDRESS,
   PEER_ISS,
   PEER_PORT,
@@ -33,13 +24,24 @@ import {
   SEGMENT,
   SYN,
   SYN_ACK,
+  TcpLab,
+} from './tcp-peer';
+import {
+  bytes,
+  closeWait,
+  closing,
+  established,
+  finWait1,
+  finWait2,
+  FIXTURES,
+  lastAck,
+  listening,
   synReceived,
   synSent,
-  TcpLab,
   timeWait,
   type Fixture,
   type FixtureOptions,
-} from './tcp-peer';
+} from './tcp-fixtures';
 
 const F = TcpFlag;
 /** Far beyond any receive window the stack offers (its buffer is 128 KiB). */
