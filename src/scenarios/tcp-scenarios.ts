@@ -56,7 +56,8 @@ export function runExchangeWith(p: TcpScenarioParams, seed: number, shape: Excha
   serverTcp.listen(SERVER_PORT, (conn) => {
     tracked.push({ role: 'server', node: 'server', connection: conn });
     serveRequests(sim, 'server', conn, exchange, serverLog);
-    if (closeAtUs !== undefined) sim.scheduler.at(closeAtUs, () => conn.close());
+    // A connection that came up after the agreed instant (a lossy link) closes at once instead.
+    if (closeAtUs !== undefined) sim.scheduler.at(Math.max(closeAtUs, sim.now), () => conn.close());
   }, socketOptions);
   const client = clientTcp.connect({ dst: PAIR_ADDRESSES.server, dstPort: shape.dstPort ?? SERVER_PORT, options: { ...socketOptions, receiveBufferBytes: p.clientReceiveBufferBytes } });
   tracked.push({ role: 'client', node: 'client', connection: client });

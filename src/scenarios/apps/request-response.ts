@@ -118,5 +118,6 @@ export function requestOnce(sim: Simulation, node: string, conn: Connection, o: 
       if (o.closeOrder === 'server-first') conn.close();
     },
   };
-  if (o.closeOrder === 'together' && o.closeAtUs !== undefined) sim.scheduler.at(o.closeAtUs, () => conn.close());
+  // Both sides close at the agreed instant, or at once if the connection came up after it (a lossy link).
+  if (o.closeOrder === 'together' && o.closeAtUs !== undefined) sim.scheduler.at(Math.max(o.closeAtUs, sim.now), () => conn.close());
 }
