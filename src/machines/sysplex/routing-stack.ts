@@ -25,6 +25,7 @@ import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
 import { XcfChannel } from './xcf-channel';
 import { isOpeningSyn, SynRouting, type SynDistribution } from './syn-routing';
 import { startTransfer } from './transfer-actor';
+import { traceStates } from './trace-states';
 import { TRANSFER_TIMEOUT_MS, type transferMachine } from './transfer.machine';
 import type { TcpProfile } from '../../sim/tcp/profile';
 import { output, onRtoExpired } from '../../sim/tcp/output';
@@ -37,16 +38,29 @@ export function connIdOf(c: Connection): ConnId {
 /** What to do with client segments that arrive while their connection is frozen. */
 export type FreezePolicy = 'queue' | 'drop';
 
-/** The lifecycle of the routing stack: it distributes once a routing app has registered. */
+/** Events of the routing stack's lifecycle. */
+export type RoutingStackEvent = { type: 'ROUTING_APP_REGISTERED' } | { type: 'TARGETS_CHANGED' } | { type: 'CRASHED' } | { type: 'RESTARTED' };
+
+/**
+ * The lifecycle of the routing stack: under the patent it distributes once a
+ * routing app has registered; under SYN-time distribution (Sysplex
+ * Distributor) the stack picks targets itself, so it distributes from the
+ * start. A crash takes it down; a restart begins again with empty tables.
+ */
 export const routingStackMachine = setup({
-  types: { events: {} as { type: 'ROUTING_APP_REGISTERED' } | { type: 'TARGETS_CHANGED' } },
+  types: { events: {} as RoutingStackEvent, context: {} as { synTime: boolean }, input: {} as { synTime: boolean } },
   actions: { pushTargets: () => undefined },
+  guards: { distributesOnSyn: ({ context }) => context.synTime },
 }).createMachine({
   id: 'routing-stack',
-  initial: 'waitingForRoutingApp',
+  context: ({ input }) => ({ synTime: input.synTime }),
+  initial: 'starting',
   states: {
-    waitingForRoutingApp: { on: { ROUTING_APP_REGISTERED: { target: 'distributing', actions: 'pushTargets' }, TARGETS_CHANGED: {} } },
-    distributing: { on: { TARGETS_CHANGED: { actions: 'pushTargets' }, ROUTING_APP_REGISTERED: { actions: 'pushTargets' } } },
+    // XState has no initial state chosen by input: this transient state chooses, and is never traced.
+    starting: { always: [{ guard: 'distributesOnSyn', target: 'distributing' }, { target: 'waitingForRoutingApp' }] },
+    waitingForRoutingApp: { on: { ROUTING_APP_REGISTERED: { target: 'distributing', actions: 'pushTargets' }, TARGETS_CHANGED: {}, CRASHED: 'down' } },
+    distributing: { on: { TARGETS_CHANGED: { actions: 'pushTargets' }, ROUTING_APP_REGISTERED: { actions: 'pushTargets' }, CRASHED: 'down' } },
+    down: { on: { RESTARTED: 'starting' } },
   },
 });
 
@@ -121,7 +135,8 @@ export class RoutingStack {
     const xcfSocket = this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), o.xcf.get(host.name));
     this.xcfLink = new XcfChannel(host.name, xcfSocket, host.sim.scheduler, (s) => o.xcf.get(s), (m) => this.onXcf(m), (t) => this.note(t));
     host.ingressHook = (d) => this.ingress(d);
-    this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }));
+    this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }), { input: { synTime: o.distribution !== undefined } });
+    traceStates(this.lifecycle, { trace: host.sim.trace, node: host.name, machine: 'routing-stack' });
     this.lifecycle.start();
     this.syn = o.distribution ? new SynRouting({ host, crt: this.crt, dpt: this.dpt, xcf: o.xcf, dvipa: o.dvipa }, o.distribution) : null;
     host.onCrash(() => this.forgetAll());
@@ -405,13 +420,15 @@ export class RoutingStack {
   /** The host restarted: bind the control and XCF sockets again; the tables start empty. */
   restart(): void {
     this.routingApp = null;
+    this.lifecycle.send({ type: 'RESTARTED' });
     this.control = this.udp.bind(STACK_CONTROL_PORT, (d) => this.onControl(d), LOOPBACK);
     this.xcfLink.rebind(this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), this.o.xcf.get(this.host.name)));
   }
 
-  /** The host crashed: tables, transfers and the routing app's registration die with it, untraced (the crash is). */
+  /** The host crashed: tables, transfers and the routing app's registration die with it, untraced (the crash is, and the lifecycle going down). */
   private forgetAll(): void {
     this.epoch++;
+    this.lifecycle.send({ type: 'CRASHED' });
     this.crt.forget();
     this.dpt.clear();
     this.transfers.clear();

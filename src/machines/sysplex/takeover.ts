@@ -52,6 +52,7 @@ import type { ObservedTcpLayer } from './observed-tcp-layer';
 import { connIdOf, type DvipaRole, type RoutingStack } from './routing-stack';
 import { isOpeningSyn } from './syn-routing';
 import type { TargetStack } from './target-stack';
+import { traceStates } from './trace-states';
 import { statusWord, vipaStatusMachine, type VipaStatusEvent, type VipaStatusInput } from './vipa-status.machine';
 
 /** Takeover settings of a sysplex (VIPABACKUP, and how fast the group and the network notice). */
@@ -100,6 +101,8 @@ class StackRole implements DvipaRole {
   ) {
     this.knownOwner = owner;
     this.status = createActor(vipaStatusMachine, { input: { origin } });
+    // The machine's own states, beside the VIPADYN lines traceStatus writes, so the lab can draw it.
+    traceStates(this.status, { trace: stack.host.sim.trace, node: stack.name, machine: 'vipa-status' });
     this.status.start();
   }
 

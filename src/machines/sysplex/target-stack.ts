@@ -27,17 +27,28 @@ import { STACK_CONTROL_PORT, XCF_PORT } from './ports';
 import { XcfChannel } from './xcf-channel';
 import { connIdOf } from './routing-stack';
 import { startTransfer } from './transfer-actor';
+import { traceStates } from './trace-states';
 
-/** Lifecycle of a target stack: it serves transfers once joined to the sysplex. */
+/** Events of a target stack's lifecycle. */
+export type TargetStackEvent = { type: 'APP_REGISTERED' } | { type: 'APP_LISTENING' } | { type: 'CRASHED' };
+
+/**
+ * Lifecycle of a target stack: it serves once an app listens on the DVIPA
+ * port — after registering on the control socket (the patent), or straight
+ * away as a server behind Sysplex Distributor, which registers nothing. A
+ * crash takes it down for good: the lab restarts only routing stacks.
+ */
 export const targetStackMachine = setup({
-  types: { events: {} as { type: 'APP_REGISTERED' } | { type: 'APP_LISTENING' } },
+  types: { events: {} as TargetStackEvent },
 }).createMachine({
   id: 'target-stack',
   initial: 'joined',
   states: {
-    joined: { on: { APP_REGISTERED: 'appRegistered' } },
-    appRegistered: { on: { APP_LISTENING: 'serving' } },
-    serving: { on: { APP_LISTENING: {}, APP_REGISTERED: {} } },
+    joined: { on: { APP_REGISTERED: 'appRegistered', APP_LISTENING: 'serving', CRASHED: 'down' } },
+    appRegistered: { on: { APP_LISTENING: 'serving', CRASHED: 'down' } },
+    serving: { on: { APP_LISTENING: {}, APP_REGISTERED: {}, CRASHED: 'down' } },
+    // Not `type: 'final'`: XState's development build warns about any event sent to a done actor, and nothing waits for this one to finish.
+    down: {},
   },
 });
 
@@ -99,7 +110,9 @@ export class TargetStack {
     this.xcfLink = new XcfChannel(host.name, xcfSocket, host.sim.scheduler, (s) => o.xcf.get(s), (m) => this.onXcf(m), (t) => this.note(t));
     host.ingressHook = (d) => this.ingress(d);
     this.lifecycle = createActor(targetStackMachine);
+    traceStates(this.lifecycle, { trace: host.sim.trace, node: host.name, machine: 'target-stack' });
     this.lifecycle.start();
+    host.onCrash(() => this.lifecycle.send({ type: 'CRASHED' }));
   }
 
   get name(): string {

@@ -1,14 +1,16 @@
 /**
- * The sysplex's per-connection machines (routing app, transfer, target app)
- * leave their state changes in the trace, as the TCP machine does, so the
- * lab can draw each machine from its XState definition with the state it is
- * in at any step. One `state-change` entry per change: `from` is '(start)'
- * for the state a machine starts in.
+ * The sysplex's machines — per connection (routing app, transfer, target app)
+ * and per stack (routing stack, target stack, DVIPA status) — leave their
+ * state changes in the trace, as the TCP machine does, so the lab can draw
+ * each machine from its XState definition with the state it is in at any
+ * step. One `state-change` entry per change: `from` is '(start)' for the
+ * state a machine starts in. Transient states (left at once by an `always`
+ * transition) never reach a snapshot, so they are never traced.
  */
 import type { AnyActorRef } from 'xstate';
 import type { Trace } from '../../sim/core/trace';
 
-/** Where a traced machine belongs: its lane (node) and its name, e.g. `routing-app 10.64.0.1:40109>10.10.10.10:80`. */
+/** Where a traced machine belongs: its lane (node) and its name, e.g. `routing-app 10.64.0.1:40109>10.10.10.10:80`, or `routing-stack` on its stack's lane. */
 export interface TracedMachine {
   readonly trace: Trace;
   readonly node: string;

@@ -1,7 +1,9 @@
 /**
  * A state diagram drawn from an XState machine's own definition — the same
  * object that runs the simulation — so the picture cannot drift from the
- * code: states from `config.states`, arrows from each state's `on` table.
+ * code: states from the machine's root state nodes, arrows from each state's
+ * resolved transitions (every target of a guarded list, and eventless
+ * `always` transitions, which carry the choices a state makes on entry).
  */
 import type { AnyStateMachine } from 'xstate';
 
@@ -16,7 +18,10 @@ export interface DiagramState {
 export interface DiagramEdge {
   readonly from: string;
   readonly to: string;
+  /** The event type, or 'always' for an eventless transition. */
   readonly event: string;
+  /** The named guard, when the transition has one (inline guards have no name to show). */
+  readonly guard?: string;
 }
 
 /** A laid-out diagram. */
@@ -27,8 +32,11 @@ export interface MachineDiagram {
   readonly height: number;
 }
 
+/** Where each state sits: [column, row], three columns. */
+export type DiagramGrid = Readonly<Record<string, readonly [number, number]>>;
+
 /** Where each RFC 9293 state sits, following the RFC's Figure 5 (columns × rows). */
-const TCP_GRID: Readonly<Record<string, readonly [number, number]>> = {
+export const TCP_GRID: DiagramGrid = {
   CLOSED: [1, 0],
   LISTEN: [1, 1],
   'SYN-SENT': [2, 2],
@@ -42,31 +50,51 @@ const TCP_GRID: Readonly<Record<string, readonly [number, number]>> = {
   'TIME-WAIT': [1, 6],
 };
 
-function targetOf(t: unknown): string | null {
-  const first = Array.isArray(t) ? (t as unknown[])[0] : t;
-  if (typeof first === 'string') return first;
-  if (first && typeof first === 'object' && 'target' in first) {
-    const target = (first as { target?: unknown }).target;
-    return typeof target === 'string' ? target : null;
-  }
-  return null;
+/** The routing stack: its start choice on top, waiting and distributing side by side, down below. */
+export const ROUTING_STACK_GRID: DiagramGrid = { starting: [1, 0], waitingForRoutingApp: [0, 1], distributing: [2, 1], down: [1, 2] };
+
+/** A target stack: joined to serving along the top (straight, for a server behind Sysplex Distributor), registering dipped below, down under serving. */
+export const TARGET_STACK_GRID: DiagramGrid = { joined: [0, 0], serving: [2, 0], appRegistered: [1, 1], down: [2, 1] };
+
+/** The DVIPA status: active and backup face each other across an empty middle, so no arrow crosses a third box. */
+export const VIPA_STATUS_GRID: DiagramGrid = { joining: [1, 0], active: [0, 1], backup: [2, 1], down: [1, 2], moving: [2, 2] };
+
+const COLUMN_W = 150;
+const ROW_H = 64;
+const MARGIN = 20;
+
+/** The resolved transition shape this module reads (a narrow view of XState's TransitionDefinition). */
+interface Transition {
+  readonly target?: readonly { readonly key: string }[] | undefined;
+  readonly guard?: unknown;
 }
 
-/** Lay out a machine's states on a grid (RFC figure for TCP, rows otherwise) and list its transitions. */
-export function machineDiagram(machine: AnyStateMachine, grid: Readonly<Record<string, readonly [number, number]>> = TCP_GRID): MachineDiagram {
-  const config = machine.config as { states?: Record<string, { on?: Record<string, unknown> }> };
-  const names = Object.keys(config.states ?? {});
-  const states = names.map((id, i) => {
+/** The resolved state node shape this module reads. */
+interface StateNodeView {
+  readonly transitions: ReadonlyMap<string, readonly Transition[]>;
+  readonly always?: readonly Transition[] | undefined;
+}
+
+/** Arrows for one event's transitions out of `from`: one per target, self-transitions left out. */
+function edgesOf(from: string, event: string, transitions: readonly Transition[]): DiagramEdge[] {
+  return transitions.flatMap((t) =>
+    (t.target ?? [])
+      .filter((node) => node.key !== from)
+      .map((node) => (typeof t.guard === 'string' ? { from, to: node.key, event, guard: t.guard } : { from, to: node.key, event })),
+  );
+}
+
+/** Lay out a machine's states on a grid (RFC figure for TCP, rows of three otherwise) and list its transitions. */
+export function machineDiagram(machine: AnyStateMachine, grid: DiagramGrid = TCP_GRID): MachineDiagram {
+  const nodes = machine.root.states as Readonly<Record<string, StateNodeView>>;
+  const states = Object.keys(nodes).map((id, i) => {
     const [col, row] = grid[id] ?? [i % 3, Math.floor(i / 3)];
-    return { id, x: 20 + col * 150, y: 20 + row * 64 };
+    return { id, x: MARGIN + col * COLUMN_W, y: MARGIN + row * ROW_H };
   });
-  const edges: DiagramEdge[] = [];
-  for (const [from, s] of Object.entries(config.states ?? {})) {
-    for (const [event, t] of Object.entries(s.on ?? {})) {
-      const to = targetOf(t);
-      if (to && to !== from) edges.push({ from, to, event });
-    }
-  }
-  const rows = Math.max(1, ...states.map((st) => (st.y - 20) / 64 + 1));
-  return { states, edges, width: 20 + 3 * 150, height: 20 + rows * 64 };
+  const edges = Object.entries(nodes).flatMap(([from, node]) => [
+    ...[...node.transitions].flatMap(([event, ts]) => edgesOf(from, event, ts)),
+    ...edgesOf(from, 'always', node.always ?? []),
+  ]);
+  const rows = Math.max(1, ...states.map((st) => (st.y - MARGIN) / ROW_H + 1));
+  return { states, edges, width: MARGIN + 3 * COLUMN_W, height: MARGIN + rows * ROW_H };
 }

@@ -43,8 +43,11 @@ describe('the sysplex machines at a step', () => {
     const { routingConnectionMachine } = await import('../../machines/sysplex/apps/routing-app.machine');
     const { targetConnectionMachine } = await import('../../machines/sysplex/apps/target-app.machine');
     const { transferMachine } = await import('../../machines/sysplex/transfer.machine');
-    const definitions: Record<string, AnyStateMachine> = { 'routing-app': routingConnectionMachine, transfer: transferMachine, 'target-app': targetConnectionMachine };
-    for (const id of ['http-transfer', 'reject-second-target', 're-transfer', 'all-reject']) {
+    const { routingStackMachine } = await import('../../machines/sysplex/routing-stack');
+    const { targetStackMachine } = await import('../../machines/sysplex/target-stack');
+    const { vipaStatusMachine } = await import('../../machines/sysplex/vipa-status.machine');
+    const definitions: Record<string, AnyStateMachine> = { 'routing-app': routingConnectionMachine, transfer: transferMachine, 'target-app': targetConnectionMachine, 'routing-stack': routingStackMachine, 'target-stack': targetStackMachine, 'vipa-status': vipaStatusMachine };
+    for (const id of ['http-transfer', 'reject-second-target', 're-transfer', 'all-reject', 'takeback', 'target-crash', 'syn-roundrobin']) {
       const lab = run(id);
       const changes = lab.events.filter((e) => e.kind === 'state-change' && !e.machine.startsWith('tcp '));
       expect(changes.length, id).toBeGreaterThan(0);
@@ -60,6 +63,6 @@ describe('the sysplex machines at a step', () => {
     }
     const transfer = new StateFolder(run('http-transfer').events);
     const states = [...transfer.at(run('http-transfer').events.length - 1).machines.values()].map((m) => `${m.machine.split(' ')[0]}:${m.state}`).sort();
-    expect(states).toEqual(['routing-app:handedOff', 'target-app:closed', 'transfer:committed']);
+    expect(states).toEqual(['routing-app:handedOff', 'routing-stack:distributing', 'target-app:closed', 'target-stack:serving', 'target-stack:serving', 'transfer:committed']);
   });
 });
