@@ -1,6 +1,6 @@
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { LabRun } from '../viewmodel/lab-run';
-import { buildLadder } from '../viewmodel/ladder-model';
+import { buildLadder, ladderChoices, type LadderChoice } from '../viewmodel/ladder-model';
 import { ladderLayout, ladderWindow, renderLadder, renderLadderHeader } from '../viz/ladder';
 import '../viz/viz.css';
 
@@ -23,7 +23,8 @@ export interface LadderViewProps {
 export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
   const titleId = useId();
   const noteId = useId();
-  const model = useMemo(() => buildLadder(run, step, { selected }), [run, step, selected]);
+  const [chosen, choose] = useChosenClient(run, selected);
+  const model = useMemo(() => buildLadder(run, step, { selected, focus: chosen }), [run, step, selected, chosen]);
   const layout = useMemo(() => ladderLayout(model), [model]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const headerRef = useRef<SVGGElement>(null);
@@ -101,6 +102,7 @@ export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
   return (
     <section className="viz ladder-view" aria-labelledby={titleId} data-step={model.step} data-focus={model.focus ?? undefined}>
       <h2 id={titleId}>Ladder diagram</h2>
+      {model.focus !== null && <ConnectionPicker run={run} focus={model.focus} onChoose={choose} />}
       {model.note && (
         <p className="viz-note" id={noteId} role="note">
           {model.note}
@@ -127,6 +129,94 @@ export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
       <LadderLegend />
     </section>
   );
+}
+
+/**
+ * Which client's connection the scale view's ladder shows: the one chosen in the picker until a new
+ * selection (a packet or step clicked anywhere) moves the focus to that selection's client. Kept per run
+ * in this component, so it survives stepping and scrubbing (the lab store, not this view, would keep it
+ * across reloads and in share links).
+ */
+function useChosenClient(run: LabRun, selected: number | null): [string | null, (client: string) => void] {
+  const [choice, setChoice] = useState<{ run: LabRun; client: string } | null>(null);
+  const [seen, setSeen] = useState(selected);
+  if (seen !== selected) {
+    // Adjusting state while rendering (React's pattern for "reset on prop change"): a new selection wins.
+    setSeen(selected);
+    if (selected !== null) setChoice(null);
+  }
+  return [choice?.run === run ? choice.client : null, (client) => setChoice({ run, client })];
+}
+
+/** A searchable list of the run's client connections (a combobox: type to filter, pick to show it). */
+function ConnectionPicker({ run, focus, onChoose }: { run: LabRun; focus: string; onChoose: (client: string) => void }) {
+  const inputId = useId();
+  const listId = useId();
+  const list = ladderChoices(run);
+  const hintId = useId();
+  const byLabel = useMemo(() => new Map(list.map((c) => [c.label.toLowerCase(), c])), [list]);
+  const byText = useMemo(() => choiceIndex(list), [list]);
+  // The same element on every step, so React does not compare a thousand options each time.
+  const options = useMemo(
+    () => (
+      <datalist id={listId}>
+        {list.map((c) => (
+          <option key={c.client} value={c.label} />
+        ))}
+      </datalist>
+    ),
+    [list, listId],
+  );
+  const [draft, setDraft] = useState<string | null>(null);
+  const current = list.find((c) => c.client === focus)?.label ?? focus;
+  // A full label (what picking from the list enters) chooses at once; a client's name on Enter, so typing
+  // "client17" does not stop at client1 on the way.
+  const commit = (text: string, byName: boolean): boolean => {
+    const hit = (byName ? byText : byLabel).get(text.trim().toLowerCase());
+    if (hit) {
+      onChoose(hit.client);
+      setDraft(null);
+    }
+    return hit !== undefined;
+  };
+  return (
+    <div className="ladder-picker">
+      <label htmlFor={inputId}>Connection shown</label>{' '}
+      <input
+        id={inputId}
+        type="text"
+        list={listId}
+        value={draft ?? current}
+        size={44}
+        spellCheck={false}
+        autoComplete="off"
+        aria-describedby={hintId}
+        data-focus={focus}
+        onChange={(e) => {
+          if (!commit(e.target.value, false)) setDraft(e.target.value);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && draft !== null) commit(draft, true);
+        }}
+        onFocus={(e) => e.target.select()}
+        onBlur={() => setDraft(null)}
+      />{' '}
+      <span id={hintId} className="viz-note">
+        Type to search {list.length} clients; Enter shows the one named. Clicking a packet in the topology follows its client.
+      </span>
+      {options}
+    </div>
+  );
+}
+
+/** Choices by lower-cased label and client name, what the picker accepts. */
+function choiceIndex(list: readonly LadderChoice[]): Map<string, LadderChoice> {
+  const index = new Map<string, LadderChoice>();
+  for (const c of list) {
+    index.set(c.label.toLowerCase(), c);
+    index.set(c.client.toLowerCase(), c);
+  }
+  return index;
 }
 
 /** What each line style means: colour is never the only carrier. */

@@ -3,7 +3,10 @@ import { formatSimTime } from '../../sim/core/time';
 import type { LabRun } from '../viewmodel/lab-run';
 import { buildTopology, type FlightView } from '../viewmodel/topology-model';
 import { renderTopology } from '../viz/topology';
+import { renderScale } from '../viz/topology-scale';
+import { RATE_WINDOW_US, type ScaleView } from '../viewmodel/topology-aggregate';
 import '../viz/viz.css';
+import '../viz/topology-scale.css';
 
 /** Props of the topology view. */
 export interface TopologyViewProps {
@@ -59,6 +62,10 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
   useEffect(() => {
     if (ref.current) renderTopology(ref.current, svgModel, handlers);
   }, [svgModel, handlers]);
+  const scaleRef = useRef<SVGGElement>(null);
+  useEffect(() => {
+    if (scaleRef.current) renderScale(scaleRef.current, model);
+  }, [model]);
   const { boxRef, svgRef, canvasRef, onBoxClick } = usePacketCanvas(lib, onCanvas, model.width, onSelect);
 
   const owner = model.owner;
@@ -87,12 +94,15 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
           width={model.width}
           height={model.height}
           role="group"
-          aria-label={`Network of ${model.nodes.length} nodes; ${model.flights.length} packet(s) in flight at ${model.timeUs === null ? 'the start' : formatSimTime(model.timeUs)}`}
+          aria-label={`Network of ${model.nodes.length} nodes${scaleClients(model.scale)}; ${model.flights.length} packet(s) in flight at ${model.timeUs === null ? 'the start' : formatSimTime(model.timeUs)}`}
           data-sim-time={model.timeUs ?? undefined}
           data-in-flight={model.flights.length}
           data-packet-layer={onCanvas ? 'canvas' : 'svg'}
+          data-scale={model.scale ? 'true' : undefined}
         >
           <g ref={ref} />
+          {/* The scale view's groups, link rates and owned counts (empty for small runs). */}
+          <g ref={scaleRef} />
         </svg>
         {/* A picture of the packets above the threshold; the note above says what it holds. */}
         <canvas ref={canvasRef} className="topology-packets" aria-hidden="true" hidden={!onCanvas} data-packets={onCanvas?.length ?? 0} />
@@ -105,8 +115,27 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
         <li>
           Links: LAN solid · OSA long dashes · XCF dotted arc · loopback small loop. Stacks: routing stack double border, target stack single; ★ marks the owner.
         </li>
+        {model.scale && <ScaleLegend />}
       </ul>
     </section>
+  );
+}
+
+/** ", and 1,000 clients in 10 groups" in the scale view, else nothing. */
+function scaleClients(scale: ScaleView | null): string {
+  if (!scale) return '';
+  const clients = scale.groups.reduce((n, g) => n + g.clients.length, 0);
+  return `, and ${clients.toLocaleString('en')} clients in ${scale.groups.length} groups`;
+}
+
+/** What a client group's numbers and a link's label mean. */
+function ScaleLegend() {
+  const swatch = (phase: string) => <span className={`scale-legend-swatch phase-${phase}`} aria-hidden="true" />;
+  return (
+    <li>
+      Client groups: connections {swatch('handshake')}in handshake · {swatch('connected')}connected · {swatch('transferred')}transferred · {swatch('closed')}closed, the numbers in that order. Links: packets in
+      flight, and packets and bytes per second over the last {RATE_WINDOW_US / 1000} ms of simulated time.
+    </li>
   );
 }
 

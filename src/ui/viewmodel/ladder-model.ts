@@ -110,6 +110,8 @@ export interface LadderOptions {
   readonly selected?: number | null;
   /** Most rows to draw; older rows are left off. Default 1500. */
   readonly maxRows?: number;
+  /** The client whose connection alone is shown when there are more than MAX_CLIENT_LANES (the scale view's choice); wins over the selection's. Ignored when not a client of the run. */
+  readonly focus?: string | null;
 }
 
 const DEFAULT_MAX_ROWS = 1500;
@@ -126,7 +128,8 @@ function laneOfEnd(analysis: RunAnalysis, node: string, port: number | null, kin
 export function buildLadder(run: LabRun, step: number, options: LadderOptions = {}): LadderModel {
   const analysis = analyseRun(run);
   const last = Math.max(-1, Math.min(step, run.events.length - 1));
-  const focus = analysis.clients.length > MAX_CLIENT_LANES ? focusClient(run, options.selected ?? null) : null;
+  const chosen = options.focus !== undefined && options.focus !== null && clientSet(analysis).has(options.focus) ? options.focus : null;
+  const focus = analysis.clients.length > MAX_CLIENT_LANES ? (chosen ?? focusClient(run, options.selected ?? null)) : null;
   const view = focusedView(run, analysis, focus);
   const candidates = view.candidates.slice(0, countUpTo(view.candidateStarts, last, asNumber));
   const markerCandidates = view.markers.slice(0, countUpTo(view.markerIndexes, last, asNumber));
@@ -200,9 +203,41 @@ export function buildLadder(run: LabRun, step: number, options: LadderOptions = 
     .map((m) => ({ id: `m${m.index}`, eventIndex: m.index, lane: m.lane, kind: m.kind, label: m.label, detail: m.detail, row: rowOf.get(m.index) ?? 0, current: m.index === last }));
 
   const notes: string[] = [];
-  if (focus) notes.push(`${analysis.clients.length} clients: showing only ${focus}'s connection${options.selected !== undefined && options.selected !== null ? ' (the selected step’s client)' : ''}; select a step of another client to follow it.`);
+  if (focus) notes.push(`${analysis.clients.length} clients: showing only ${focus}'s connection${focus === chosen ? ' (chosen)' : options.selected !== undefined && options.selected !== null ? ' (the selected step’s client)' : ''}; choose another client, or select a step of one, to follow it.`);
   if (omittedRows > 0) notes.push(`The ${omittedRows} earliest rows are not drawn.`);
   return { step: last, lanes: view.lanes, rows, arrows, markers, currentRow, focus, omittedRows, note: notes.length > 0 ? notes.join(' ') : null };
+}
+
+const clientSets = new WeakMap<RunAnalysis, ReadonlySet<string>>();
+const clientSet = (analysis: RunAnalysis): ReadonlySet<string> => clientSets.get(analysis) ?? clientSets.set(analysis, new Set(analysis.clients)).get(analysis) ?? new Set();
+
+/** A client connection the ladder can be filtered to. */
+export interface LadderChoice {
+  readonly client: string;
+  /** Its first connection ("addr:port>dvipa:port"), or null when it never opened one. */
+  readonly conn: string | null;
+  /** "client17 · 10.64.0.17:40109 → 10.10.10.10:80". */
+  readonly label: string;
+}
+
+const choices = new WeakMap<LabRun, readonly LadderChoice[]>();
+
+/** Every client of the run with its first connection (from its TCP machine's first state change), in natural order; cached per run. */
+export function ladderChoices(run: LabRun): readonly LadderChoice[] {
+  const hit = choices.get(run);
+  if (hit) return hit;
+  const analysis = analyseRun(run);
+  const clients = clientSet(analysis);
+  const first = new Map<string, string>();
+  for (const e of run.events) {
+    if (e.kind === 'state-change' && clients.has(e.node) && e.machine.startsWith('tcp ') && !first.has(e.node)) first.set(e.node, e.machine.slice(4));
+  }
+  const list = analysis.clients.map((client) => {
+    const conn = first.get(client) ?? null;
+    return { client, conn, label: conn ? `${client} · ${conn.replace('>', ' → ')}` : client };
+  });
+  choices.set(run, list);
+  return list;
 }
 
 /**

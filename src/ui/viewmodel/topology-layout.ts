@@ -36,6 +36,31 @@ export const STACK_HALF_WIDTH = 45;
 export const STACK_HALF_HEIGHT = 20;
 /** Clients beyond this count are drawn compactly (small marks, name only). */
 export const COMPACT_CLIENTS = 8;
+/**
+ * Above this many clients the topology draws them as groups of CLIENTS_PER_GROUP, labelled with counts,
+ * and their links as one aggregate link per group (the scale view). Why 64: the compact column keeps
+ * clients at least 14 units apart, so 64 of them already fill ≈ 900 units, a laptop screen's height at
+ * the view's scale; past that the marks are too small and too many to pick by eye — a person reads
+ * counts, not dots — and every client is one more SVG node and link to lay out on each step.
+ */
+export const AGGREGATE_CLIENTS_ABOVE = 64;
+/** Clients per group node in the scale view: round hundreds read easily ("client101–client200"). */
+export const CLIENTS_PER_GROUP = 100;
+/** Half the width and height of a client group's box (room for its name and a line of counts). */
+export const GROUP_HALF_WIDTH = 80;
+export const GROUP_HALF_HEIGHT = 22;
+const GROUP_GAP = 62;
+
+/** A group of clients drawn as one node in the scale view. */
+export interface ClientGroup {
+  /** "clients:<n>", n from 0 in order. */
+  readonly id: string;
+  /** "client1–client100". */
+  readonly label: string;
+  readonly clients: readonly string[];
+  readonly x: number;
+  readonly y: number;
+}
 
 /** The cached placement of a run’s nodes and links. */
 export interface TopologyLayout {
@@ -48,6 +73,10 @@ export interface TopologyLayout {
   readonly compactClients: boolean;
   /** Each client's steps (events on its node), in order. */
   readonly clientSteps: ReadonlyMap<string, readonly number[]>;
+  /** Client groups when there are more than AGGREGATE_CLIENTS_ABOVE clients, else empty. */
+  readonly groups: readonly ClientGroup[];
+  /** Client → its group's id (empty when not aggregated). */
+  readonly groupOf: ReadonlyMap<string, string>;
 }
 
 const layouts = new WeakMap<LabRun, TopologyLayout>();
@@ -77,28 +106,53 @@ function computeLayout(analysis: RunAnalysis, events: readonly TraceEntry[]): To
   const routers = byRole('router');
   const right = [...byRole('routing-stack'), ...byRole('target-stack'), ...byRole('host')];
   const compactClients = clients.length > COMPACT_CLIENTS;
+  const aggregate = clients.length > AGGREGATE_CLIENTS_ABOVE;
   const clientGap = compactClients ? Math.max(14, Math.min(32, 480 / clients.length)) : 78;
   const rightGap = 120;
-  const span = Math.max(MIN_HEIGHT - TOP - BOTTOM, (clients.length - 1) * clientGap, (right.length - 1) * rightGap);
+  // In the scale view the left column holds the groups, not the clients.
+  const leftSpan = aggregate ? (Math.ceil(clients.length / CLIENTS_PER_GROUP) - 1) * GROUP_GAP : (clients.length - 1) * clientGap;
+  const span = Math.max(MIN_HEIGHT - TOP - BOTTOM, leftSpan, (right.length - 1) * rightGap);
   const height = TOP + span + BOTTOM;
   const positions = new Map<string, Point>();
-  column(clients.length, TOP, span, clientGap).forEach((y, i) => positions.set(clients[i] ?? '', { x: CLIENT_X, y }));
+  const groups = aggregate ? groupClients(clients, span) : [];
+  // A grouped client stands at its group: the ribbon and its packets start there.
+  for (const g of groups) for (const name of [g.id, ...g.clients]) positions.set(name, { x: g.x, y: g.y });
+  if (!aggregate) column(clients.length, TOP, span, clientGap).forEach((y, i) => positions.set(clients[i] ?? '', { x: CLIENT_X, y }));
   column(routers.length, TOP, span, 140).forEach((y, i) => positions.set(routers[i] ?? '', { x: ROUTER_X, y }));
   column(right.length, TOP, span, rightGap).forEach((y, i) => positions.set(right[i] ?? '', { x: routers.length === 0 && clients.length === 0 ? ROUTER_X : STACK_X, y }));
   const roles = new Map(analysis.nodes.map((n) => [n.name, n.role]));
-  const links = analysis.links
-    .filter((l) => positions.has(l.a) && positions.has(l.b))
-    .map((l) => ({ id: l.name, kind: l.kind, a: l.a, b: l.b, geometry: linkGeometry(l, positions) }));
+  const groupOf = new Map(groups.flatMap((g) => g.clients.map((c) => [c, g.id] as const)));
+  const groupLinks = new Map(groups.map((g) => [g.id, groupLink(g, routers[0] ?? '', positions)]));
+  const links: TopologyLinkView[] = [];
   const linkOf = new Map<string, TopologyLinkView>();
   for (const l of analysis.links) {
-    const view = links.find((v) => v.id === l.name);
-    if (!view) continue;
+    if (!positions.has(l.a) || !positions.has(l.b)) continue;
+    // A grouped client's link is its group's aggregate link (the router end keeps the client's interface name).
+    const group = groupOf.get(l.a) ?? groupOf.get(l.b);
+    const view = (group === undefined ? undefined : groupLinks.get(group)) ?? { id: l.name, kind: l.kind, a: l.a, b: l.b, geometry: linkGeometry(l, positions) };
+    if (group === undefined) links.push(view);
     linkOf.set(`${l.a}|${l.aIface}`, view);
     linkOf.set(`${l.b}|${l.bIface}`, view);
   }
+  links.push(...groupLinks.values());
   const clientSteps = new Map<string, number[]>(clients.map((c) => [c, []]));
   for (const e of events) if ('node' in e) clientSteps.get(e.node)?.push(e.index);
-  return { width: WIDTH, height, positions, roles, links, linkOf, compactClients, clientSteps };
+  return { width: WIDTH, height, positions, roles, links, linkOf, compactClients, clientSteps, groups, groupOf };
+}
+
+/** Clients (in natural order) in groups of CLIENTS_PER_GROUP, one column centred in `span`. */
+export function groupClients(clients: readonly string[], span: number): ClientGroup[] {
+  const count = Math.ceil(clients.length / CLIENTS_PER_GROUP);
+  return column(count, TOP, span, GROUP_GAP).map((y, i) => {
+    const members = clients.slice(i * CLIENTS_PER_GROUP, (i + 1) * CLIENTS_PER_GROUP);
+    return { id: `clients:${i}`, label: `${members[0] ?? ''}–${members.at(-1) ?? ''}`, clients: members, x: CLIENT_X, y };
+  });
+}
+
+/** One LAN link from a group's right edge to the router, standing for all its clients' links. */
+function groupLink(g: ClientGroup, router: string, positions: ReadonlyMap<string, Point>): TopologyLinkView {
+  const to = positions.get(router) ?? { x: ROUTER_X, y: g.y };
+  return { id: `lan-${g.id}`, kind: 'lan', a: g.id, b: router, geometry: { type: 'line', from: { x: g.x + GROUP_HALF_WIDTH, y: g.y }, to } };
 }
 
 function linkGeometry(l: TopologyLink, positions: ReadonlyMap<string, Point>): LinkGeometry {

@@ -11,9 +11,10 @@
  */
 import { asNumber, countUpTo } from './sorted';
 import { layoutTopology, pointOnLink, type LinkGeometry, type Point, type TopologyLayout } from './topology-layout';
-export { COMPACT_CLIENTS, layoutTopology, pointOnLink, STACK_HALF_HEIGHT, STACK_HALF_WIDTH, type LinkGeometry, type Point, type TopologyLayout } from './topology-layout';
+export { AGGREGATE_CLIENTS_ABOVE, CLIENTS_PER_GROUP, COMPACT_CLIENTS, GROUP_HALF_HEIGHT, GROUP_HALF_WIDTH, layoutTopology, pointOnLink, STACK_HALF_HEIGHT, STACK_HALF_WIDTH, type LinkGeometry, type Point, type TopologyLayout } from './topology-layout';
 import type { TraceEntry } from '../../sim/core/trace';
 import type { LabRun, NodeRole, TopologyLink } from './lab-run';
+import { scaleView, type ScaleView } from './topology-aggregate';
 import { analyseRun, clientOfEvent, connClient, type MessageKind, type PacketHop, type RunAnalysis } from './ladder-model';
 
 /** The shape a node is drawn with (so the role never rests on colour alone). */
@@ -102,6 +103,8 @@ export interface TopologyModel {
   readonly flights: readonly FlightView[];
   readonly owner: OwnerView | null;
   readonly dvipa: string | null;
+  /** The scale view (more than AGGREGATE_CLIENTS_ABOVE clients): client groups with counts, link rates, owned connections per stack; else null. Grouped clients are not in `nodes`. */
+  readonly scale: ScaleView | null;
 }
 
 /** Options of buildTopology. */
@@ -350,14 +353,16 @@ export function buildTopology(run: LabRun, step: number, options: TopologyOption
   const index = topologyIndex(run);
   const focus = focusConnection(run, last, selected);
   const ownership = focus ? foldOwner(run.events, index.ownerEntries.get(focus.conn) ?? [], last, focus.conn) : null;
-  const ribbonNodes = focus?.client && ownership?.owner ? cachedPath(index, layout.links, focus.client, ownership.owner) : [];
+  // A grouped client's links are its group's: the ribbon starts at the group.
+  const ribbonStart = focus?.client ? (layout.groupOf.get(focus.client) ?? focus.client) : null;
+  const ribbonNodes = ribbonStart && ownership?.owner ? cachedPath(index, layout.links, ribbonStart, ownership.owner) : [];
   const owner: OwnerView | null = focus && ownership
     ? { conn: focus.conn, client: focus.client, owner: ownership.owner, frozen: ownership.frozen, since: ownership.since, ribbon: ribbonNodes.map((n) => layout.positions.get(n) ?? { x: 0, y: 0 }) }
     : null;
 
   const dvipaOwner = run.topology.dvipaOwner;
   const nodes: TopologyNodeView[] = analysis.nodes
-    .filter((n) => layout.positions.has(n.name))
+    .filter((n) => layout.positions.has(n.name) && !layout.groupOf.has(n.name))
     .map((n) => {
       const p = layout.positions.get(n.name) ?? { x: 0, y: 0 };
       const compact = n.role === 'client' && layout.compactClients;
@@ -378,7 +383,8 @@ export function buildTopology(run: LabRun, step: number, options: TopologyOption
     });
 
   const flights = timeUs === null ? [] : flightsAt(analysis, layout, inFlightIndexed(analysis.hops, index.hopChunks, timeUs), timeUs, selected);
-  return { width: layout.width, height: layout.height, step: last, timeUs, nodes, links: layout.links, flights, owner, dvipa: run.topology.dvipa };
+  const scale = scaleView(run, last, timeUs);
+  return { width: layout.width, height: layout.height, step: last, timeUs, nodes, links: layout.links, flights, owner, dvipa: run.topology.dvipa, scale };
 }
 
 function flightsAt(analysis: RunAnalysis, layout: TopologyLayout, hops: readonly PacketHop[], timeUs: number, selected: number | null): FlightView[] {
@@ -389,7 +395,8 @@ function flightsAt(analysis: RunAnalysis, layout: TopologyLayout, hops: readonly
     const span = (h.endTime ?? h.startTime) - h.startTime;
     const progress = span > 0 ? Math.max(0, Math.min(1, (timeUs - h.startTime) / span)) : 0;
     let point: Point;
-    if (link) point = pointOnLink(link.geometry, progress, link.a !== h.fromNode);
+    // A grouped client sends from its group's end of the aggregate link.
+    if (link) point = pointOnLink(link.geometry, progress, link.a !== (layout.groupOf.get(h.fromNode) ?? h.fromNode));
     else {
       const a = layout.positions.get(h.fromNode) ?? { x: 0, y: 0 };
       const b = (h.toNode !== null ? layout.positions.get(h.toNode) : undefined) ?? a;
