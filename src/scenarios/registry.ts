@@ -1,6 +1,7 @@
 /** The built-in scenarios, by id. */
 import { lossyLink, requestResponse, rstClosedPort, simultaneousClose, zeroWindow } from './tcp-scenarios';
 import type { AnyScenario } from './types';
+import { scale1000 } from './scale';
 import { swarmScenario } from './swarm';
 import { sysplexSwarmScenario } from './sysplex-swarm';
 import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, synBaseWlm, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, takeback, takeover, targetCrash } from './sysplex-scenarios';
@@ -26,7 +27,8 @@ export const BUILT_IN_SCENARIOS: readonly AnyScenario[] = [
   requestResponse, lossyLink, zeroWindow, rstClosedPort, simultaneousClose, udpEchoScenario, swarmScenario, sysplexSwarmScenario,
   takeover,
   takeback,
-  takeoverSwarmScenario];
+  takeoverSwarmScenario,
+  scale1000];
 
 /** The scenario with this id, or undefined. */
 export function findScenario(id: string): AnyScenario | undefined {
