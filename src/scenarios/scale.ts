@@ -9,7 +9,7 @@
  * at 1 s of simulated time, after every client has closed (its side is in
  * TIME-WAIT) but before the 60 s TIME-WAIT timers, which would stretch the
  * timeline sixty-fold for two thousand events nobody needs to watch. That is
- * ≈ 164k trace events, ≈ 5.5 s of simulation in Node on the shared 2-core box.
+ * ≈ 150k trace events, 5–8 s of simulation in Node on the shared 2-core box.
  */
 import { parseSysplexParams, type SysplexParamsInput } from './sysplex-params';
 import { invariantsHold, runSysplex, transferPhases, type SysplexRun } from './sysplex-scenarios';
