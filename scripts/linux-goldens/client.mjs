@@ -32,6 +32,8 @@ if (mode === 'rst-closed-port') {
 } else {
   const halfClose = mode === 'half-close' || mode === 'half-close-slow-answer';
   const sock = net.connect({ host: SERVER_IP, port: PORT, allowHalfOpen: halfClose });
+  const requests = ex.requests ?? 1; // keep-alive: the next request goes out once the previous answer is in
+  let sent = 1;
   let got = 0;
   sock.on('connect', () => {
     sock.write(payload(ex.request, 3));
@@ -43,7 +45,13 @@ if (mode === 'rst-closed-port') {
   });
   sock.on('data', (d) => {
     got += d.length;
-    if ((mode === 'request-response-client-close' || mode === 'bulk-100k') && got >= ex.response) {
+    if (sent < requests && got >= sent * ex.response) {
+      sock.write(payload(ex.request, 3 + sent));
+      sent++;
+      log(`sent request ${sent} (${ex.request})`);
+      return;
+    }
+    if ((mode === 'request-response-client-close' || mode === 'bulk-100k' || mode === 'two-requests') && got >= ex.response * requests) {
       log(`read all ${got}; end()`);
       sock.end();
     }
@@ -56,6 +64,6 @@ if (mode === 'rst-closed-port') {
   sock.on('close', () => {
     log('closed');
     clearTimeout(hardStop);
-    process.exitCode = got === ex.response ? 0 : 1;
+    process.exitCode = got === ex.response * requests ? 0 : 1;
   });
 }

@@ -30,6 +30,13 @@ export const EXCHANGES = {
     response: 1000,
     answerDelayMs: 200,
   },
+  'two-requests': {
+    description:
+      'Keep-alive: client sends a 200-byte request, server answers 2000 bytes in one write; once it has all 2000 the client sends a second 200-byte request and the server again answers 2000 in one write; client closes after the second answer, server closes on the client FIN. By the second answer both ends are in delayed-ACK ("pingpong") mode, so nothing ACKs the first 1448 at once: Linux still sends the 552-byte tail straight after it, because its Nagle test (tcp_nagle_check, Minshall) holds a small segment only while an earlier small one is unacknowledged.',
+    request: 200,
+    response: 2000,
+    requests: 2,
+  },
   'rst-closed-port': {
     description: 'Client connects to 10.99.0.2:8081 where nothing listens: SYN answered by RST/ACK (ECONNREFUSED).',
     request: 0,

@@ -27,7 +27,7 @@ VETH_S=hl-veth-s
 IP_C=10.99.0.1
 IP_S=10.99.0.2
 MTU=1500
-ALL_EXCHANGES=(request-response-client-close server-close-first half-close half-close-slow-answer rst-closed-port bulk-100k)
+ALL_EXCHANGES=(request-response-client-close server-close-first half-close half-close-slow-answer two-requests rst-closed-port bulk-100k)
 if [[ $# -gt 0 ]]; then EXCHANGES=("$@"); else EXCHANGES=("${ALL_EXCHANGES[@]}"); fi
 
 [[ $EUID -eq 0 ]] || { echo "record.sh: must run as root (ip netns)" >&2; exit 1; }

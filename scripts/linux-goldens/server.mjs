@@ -24,10 +24,11 @@ const halfClose = mode === 'half-close' || mode === 'half-close-slow-answer';
 const server = net.createServer({ allowHalfOpen: halfClose }, (sock) => {
   server.close(); // one connection only; stop listening
   let got = 0;
-  let answered = false;
+  let answered = 0; // answers written; keep-alive exchanges (ex.requests > 1) answer each request
+  const requests = ex.requests ?? 1;
   const answer = () => {
-    if (answered) return;
-    answered = true;
+    if (answered >= requests) return;
+    answered++;
     const body = payload(ex.response, 7);
     if (mode === 'server-close-first') {
       sock.write(body);
@@ -44,7 +45,7 @@ const server = net.createServer({ allowHalfOpen: halfClose }, (sock) => {
   };
   sock.on('data', (d) => {
     got += d.length;
-    if (!halfClose && got >= ex.request) answer();
+    if (!halfClose && got >= (answered + 1) * ex.request) answer();
   });
   sock.on('end', () => {
     log(`peer FIN after ${got} bytes`);
@@ -55,7 +56,7 @@ const server = net.createServer({ allowHalfOpen: halfClose }, (sock) => {
   sock.on('close', () => {
     log('closed');
     clearTimeout(hardStop);
-    process.exitCode = got === ex.request ? 0 : 1;
+    process.exitCode = got === ex.request * requests ? 0 : 1;
   });
 });
 server.on('error', (e) => {

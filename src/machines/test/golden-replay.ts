@@ -53,15 +53,18 @@ interface Script {
   /** Server: end() after writing the answer (server closes first). */
   readonly serverEndsAfterAnswer: boolean;
   readonly answerDelayUs: number;
+  /** Keep-alive: requests on the one connection, each answered before the client sends the next. */
+  readonly requests: number;
 }
 
 const SCRIPTS: Record<string, Script> = {
-  'request-response-client-close': { request: 200, response: 2000, port: 8080, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: false, answerDelayUs: 0 },
-  'server-close-first': { request: 200, response: 2000, port: 8080, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: true, answerDelayUs: 0 },
-  'half-close': { request: 500, response: 1000, port: 8080, answerAfterEof: true, clientHalfClose: true, serverEndsAfterAnswer: true, answerDelayUs: 0 },
-  'half-close-slow-answer': { request: 500, response: 1000, port: 8080, answerAfterEof: true, clientHalfClose: true, serverEndsAfterAnswer: true, answerDelayUs: 200_000 },
-  'rst-closed-port': { request: 0, response: 0, port: 8081, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: false, answerDelayUs: 0 },
-  'bulk-100k': { request: 10, response: 100_000, port: 8080, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: false, answerDelayUs: 0 },
+  'request-response-client-close': { request: 200, response: 2000, port: 8080, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: false, answerDelayUs: 0, requests: 1 },
+  'server-close-first': { request: 200, response: 2000, port: 8080, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: true, answerDelayUs: 0, requests: 1 },
+  'half-close': { request: 500, response: 1000, port: 8080, answerAfterEof: true, clientHalfClose: true, serverEndsAfterAnswer: true, answerDelayUs: 0, requests: 1 },
+  'half-close-slow-answer': { request: 500, response: 1000, port: 8080, answerAfterEof: true, clientHalfClose: true, serverEndsAfterAnswer: true, answerDelayUs: 200_000, requests: 1 },
+  'two-requests': { request: 200, response: 2000, port: 8080, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: false, answerDelayUs: 0, requests: 2 },
+  'rst-closed-port': { request: 0, response: 0, port: 8081, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: false, answerDelayUs: 0, requests: 1 },
+  'bulk-100k': { request: 10, response: 100_000, port: 8080, answerAfterEof: false, clientHalfClose: false, serverEndsAfterAnswer: false, answerDelayUs: 0, requests: 1 },
 };
 
 /** Names of the goldens with a replay script. */
@@ -88,10 +91,10 @@ export function replayGolden(name: string): GoldenSegment[] {
 
 function runServer(conn: Connection, s: Script, later: (fn: () => void, extraUs?: number) => void): void {
   let received = 0;
-  let answered = false;
+  let answered = 0;
   const answer = (): void => {
-    if (answered) return;
-    answered = true;
+    if (answered >= s.requests) return;
+    answered++;
     later(() => {
       conn.send(new Uint8Array(s.response));
       if (s.serverEndsAfterAnswer) later(() => conn.close());
@@ -100,7 +103,7 @@ function runServer(conn: Connection, s: Script, later: (fn: () => void, extraUs?
   conn.handlers = {
     onReadable: () => {
       received += conn.recv().length;
-      if (!s.answerAfterEof && received >= s.request) answer();
+      if (!s.answerAfterEof && received >= (answered + 1) * s.request) answer();
     },
     onPeerClosed: () => {
       if (s.answerAfterEof) answer();
@@ -111,6 +114,7 @@ function runServer(conn: Connection, s: Script, later: (fn: () => void, extraUs?
 
 function runClient(conn: Connection, s: Script, later: (fn: () => void) => void): void {
   let received = 0;
+  let sent = 1;
   conn.handlers = {
     onEstablished: () =>
       later(() => {
@@ -119,7 +123,10 @@ function runClient(conn: Connection, s: Script, later: (fn: () => void) => void)
       }),
     onReadable: () => {
       received += conn.recv().length;
-      if (received >= s.response && !s.clientHalfClose && !s.serverEndsAfterAnswer) later(() => conn.close());
+      if (sent < s.requests && received >= sent * s.response) {
+        sent++;
+        later(() => conn.send(new Uint8Array(s.request)));
+      } else if (received >= s.response * s.requests && !s.clientHalfClose && !s.serverEndsAfterAnswer) later(() => conn.close());
     },
     onPeerClosed: () => {
       if (s.serverEndsAfterAnswer && !s.clientHalfClose) later(() => conn.close());

@@ -29,7 +29,7 @@ const synOptions = (s: GoldenSegment | undefined): string =>
   (s?.options ?? []).map((o) => (o.kind === 'timestamps' ? 'ts' : o.value !== undefined ? `${o.kind}=${o.value}` : o.shift !== undefined ? `${o.kind}=${o.shift}` : o.kind)).join(',');
 
 describe('linux profile against recorded Linux exchanges', () => {
-  it.each(['request-response-client-close', 'server-close-first', 'half-close', 'half-close-slow-answer', 'rst-closed-port'])('%s: identical segment sequence', (name) => {
+  it.each(['request-response-client-close', 'server-close-first', 'half-close', 'half-close-slow-answer', 'two-requests', 'rst-closed-port'])('%s: identical segment sequence', (name) => {
     const golden = loadGolden(name).segments as readonly Raw[];
     const replay = replayGolden(name);
     expect(replay.map(ours)).toEqual(golden.map((s) => key(s)));

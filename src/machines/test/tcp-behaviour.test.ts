@@ -385,14 +385,30 @@ describe('SACK (RFC 2018)', () => {
   });
 });
 
+/**
+ * Two full segments go out; the peer ACKs them with a zero window; only then
+ * does the app write the rest, which must wait. (Written in one go, the tail
+ * would leave with them: the linux profile's Nagle is Minshall's.) Returns
+ * when the window closed.
+ */
+function sendThenCloseWindow(f: Fixture, data: Uint8Array): number {
+  f.conn.send(data.subarray(0, 2 * MSS));
+  f.lab.settle();
+  expect(f.lab.takeSent().map((s) => s.payload.length)).toEqual([MSS, MSS]);
+  const closedAt = f.lab.inject({ ...ACK, seq: f.seq, ack: seqAdd(f.ack, 2 * MSS), window: 0 });
+  f.lab.advanceTo(closedAt);
+  expect(f.conn.tcb.sndWnd).toBe(0);
+  f.conn.send(data.subarray(2 * MSS)); // at the instant the window closed, so the persist timer starts then
+  f.lab.settle();
+  f.lab.expectNothingSent();
+  return closedAt;
+}
+
 describe('flow control', () => {
   it('zero window: nothing but persist probes, one byte each, at RTO, 2·RTO, 4·RTO…; the window opening resumes the flow', () => {
     const f = established({ peerSynOptions: MSS_ONLY });
     const S = segStart(f);
-    f.conn.send(bytes(2 * MSS + 1000));
-    f.lab.settle();
-    expect(f.lab.takeSent().map((s) => s.payload.length)).toEqual([MSS, MSS]); // the tail waits (Nagle)
-    const closedAt = f.lab.send({ ...ACK, seq: f.seq, ack: S(2), window: 0 });
+    const closedAt = sendThenCloseWindow(f, bytes(2 * MSS + 1000));
     const rto = f.conn.tcb.rtt.rtoUs;
     expect(rto).toBe(LINUX_PROFILE.rtoMinUs);
     const probes: Captured[] = [];
@@ -429,10 +445,7 @@ describe('flow control', () => {
   it('a probe the peer accepts (its window update was lost) is acknowledged and the flow resumes after it', () => {
     const f = established({ peerSynOptions: MSS_ONLY });
     const S = segStart(f);
-    f.conn.send(bytes(2 * MSS + 1000));
-    f.lab.settle();
-    f.lab.takeSent();
-    peerAck(f, S(2), { window: 0 });
+    sendThenCloseWindow(f, bytes(2 * MSS + 1000));
     f.lab.advanceBy(f.conn.tcb.rtt.rtoUs);
     f.lab.expectSent({ seq: S(2), len: 1 });
     peerAck(f, seqAdd(S(2), 1), { window: 65_535 });
@@ -443,10 +456,7 @@ describe('flow control', () => {
   it('probes keep going while the peer answers nothing (no give-up on a zero window)', () => {
     const f = established({ peerSynOptions: MSS_ONLY });
     const S = segStart(f);
-    f.conn.send(bytes(2 * MSS + 10));
-    f.lab.settle();
-    f.lab.takeSent();
-    peerAck(f, S(2), { window: 0 });
+    sendThenCloseWindow(f, bytes(2 * MSS + 10));
     f.lab.advanceBy(3_600_000_000);
     const probes = f.lab.takeSent();
     expect(probes.length).toBeGreaterThan(30);
@@ -470,6 +480,33 @@ describe('Nagle (RFC 9293 §3.7.4)', () => {
     f.lab.expectNothingSent();
   });
 
+  it('linux (Minshall, tcp_nagle_check): the tail of a write leaves with its full segments; the next small write waits for the tail\'s ACK only', () => {
+    const f = established({ peerSynOptions: MSS_ONLY });
+    const S = segStart(f);
+    f.conn.send(bytes(2 * MSS + 1000, 1));
+    f.lab.settle();
+    expect(f.lab.takeSent().map((s) => [s.seq, s.payload.length])).toEqual([[S(0), MSS], [S(1), MSS], [S(2), 1000]]);
+    f.conn.send(bytes(100, 2));
+    f.lab.settle();
+    f.lab.expectNothingSent(); // the 1000-byte tail is small and unacknowledged
+    peerAck(f, S(2)); // the full segments only: the tail is still out
+    f.lab.expectNothingSent();
+    peerAck(f, seqAdd(S(2), 1000));
+    f.lab.expectSent({ seq: seqAdd(S(2), 1000), payload: bytes(100, 2) });
+  });
+
+  it('rfc (RFC 896): the tail of a write waits until everything sent is acknowledged', () => {
+    const f = established({ profile: 'rfc', peerSynOptions: MSS_ONLY });
+    const S = segStart(f);
+    f.conn.send(bytes(2 * MSS + 1000, 1));
+    f.lab.settle();
+    expect(f.lab.takeSent().map((s) => [s.seq, s.payload.length])).toEqual([[S(0), MSS], [S(1), MSS]]);
+    peerAck(f, S(1));
+    f.lab.expectNothingSent();
+    peerAck(f, S(2));
+    f.lab.expectSent({ seq: S(2), len: 1000 });
+  });
+
   it('off: every write goes at once', () => {
     const f = established({ peerSynOptions: MSS_ONLY, options: { nagle: false } });
     for (const salt of [1, 2, 3]) f.conn.send(bytes(100, salt));
@@ -489,6 +526,35 @@ describe('delayed ACK (RFC 9293 §3.8.6.3)', () => {
     f.lab.expectNothingSent();
     f.lab.advanceBy(50_000);
     f.lab.expectSent({ flags: F.ACK, ack: seqAdd(f.seq, 170), time: arrived + 40_000 });
+  });
+
+  it('linux: an answer sent within 40 ms of data arriving ends quick ACKs (pingpong); a delayed ACK that has to go alone brings them back', () => {
+    const f = established({ peerSynOptions: MSS_ONLY });
+    f.lab.send({ ...PSH_ACK, seq: f.seq, ack: f.ack, payload: bytes(10) });
+    f.lab.expectSent({ flags: F.ACK, ack: seqAdd(f.seq, 10) }); // quick ACK
+    f.lab.advanceBy(39_000);
+    f.conn.send(bytes(10));
+    f.lab.settle();
+    f.lab.expectSent({ seq: f.ack, len: 10 }); // the answer: the connection is interactive now
+    expect(f.conn.tcb.quickAcks).toBeGreaterThan(0);
+    const arrived = f.lab.send({ ...PSH_ACK, seq: seqAdd(f.seq, 10), ack: seqAdd(f.ack, 10), payload: bytes(10) });
+    f.lab.expectNothingSent(); // quick ACKs are left, but not used
+    f.lab.advanceBy(50_000);
+    f.lab.expectSent({ flags: F.ACK, ack: seqAdd(f.seq, 20), time: arrived + 40_000 });
+    f.lab.send({ ...PSH_ACK, seq: seqAdd(f.seq, 20), ack: seqAdd(f.ack, 10), payload: bytes(10) });
+    f.lab.expectSent({ flags: F.ACK, ack: seqAdd(f.seq, 30) }); // quick again
+  });
+
+  it('linux: an answer 40 ms or more after the data keeps quick ACKs', () => {
+    const f = established({ peerSynOptions: MSS_ONLY });
+    f.lab.send({ ...PSH_ACK, seq: f.seq, ack: f.ack, payload: bytes(10) });
+    f.lab.takeSent();
+    f.lab.advanceBy(40_000);
+    f.conn.send(bytes(10));
+    f.lab.settle();
+    f.lab.takeSent();
+    f.lab.send({ ...PSH_ACK, seq: seqAdd(f.seq, 10), ack: seqAdd(f.ack, 10), payload: bytes(10) });
+    f.lab.expectSent({ flags: F.ACK, ack: seqAdd(f.seq, 20) });
   });
 
   it('rfc: a lone segment is acknowledged 200 ms after it arrived', () => {

@@ -167,7 +167,17 @@ export function sendAck(conn: Connection): void {
 /** ACK after the delayed-ACK timeout, or now when delayed ACKs are off; a segment sent meanwhile carries it. */
 export function scheduleAck(conn: Connection): void {
   if (!conn.tcb.options.delayedAck) return sendAck(conn);
-  if (!conn.hasTimer('delayed-ack')) conn.setTimer('delayed-ack', conn.tcb.profile.delayedAckUs, sendAck);
+  if (!conn.hasTimer('delayed-ack')) conn.setTimer('delayed-ack', conn.tcb.profile.delayedAckUs, onDelayedAck);
+}
+
+/**
+ * The delayed-ACK timer fired: no answer came to carry the ACK, so the
+ * exchange is not interactive after all. Linux (tcp_delack_timer_handler)
+ * leaves pingpong mode here, and quick ACKs apply again.
+ */
+function onDelayedAck(conn: Connection): void {
+  conn.tcb.pingpong = false;
+  sendAck(conn);
 }
 
 /** Send RST,ACK from SND.NXT (ABORT, RFC 9293 §3.10.5). */
@@ -209,11 +219,24 @@ export function output(conn: Connection): void {
     if (len <= 0 && !withFin) break;
     // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): wait for a full segment or half the largest window.
     if (len > 0 && len < t.sendMss && len < avail && len < t.maxSndWnd / 2) break;
-    // Nagle (RFC 9293 §3.7.4): one small segment in flight at a time.
-    if (len > 0 && len < t.sendMss && !withFin && t.options.nagle && t.sndUna !== t.sndMax && t.sndNxt === t.sndMax) break;
-    sendData(conn, t.sndNxt, len, withFin);
+    const small = len < t.sendMss;
+    if (small && len > 0 && !withFin && t.options.nagle && t.sndNxt === t.sndMax && nagleHolds(t)) break;
+    const seq = t.sndNxt;
+    sendData(conn, seq, len, withFin);
+    if (small) t.sndSml = seqAdd(seq, len + (withFin ? 1 : 0)); // Linux tcp_minshall_update()
   }
   managePersist(conn);
+}
+
+/**
+ * Nagle: must a sub-MSS segment wait for an ACK? The classic rule (RFC 896,
+ * RFC 9293 §3.7.4) holds it while anything is unacknowledged; Minshall's
+ * variant (Linux tcp_nagle_check() with tcp_minshall_check()) only while an
+ * earlier small segment is, which still keeps one small segment in flight.
+ */
+function nagleHolds(t: Tcb): boolean {
+  if (t.profile.nagle === 'rfc896') return t.sndUna !== t.sndMax;
+  return seqGt(t.sndSml, t.sndUna) && seqLe(t.sndSml, t.sndNxt);
 }
 
 /** Send `len` bytes from `seq` (new or again), with FIN when `fin`. Advances SND.NXT when sending from it. */
@@ -225,6 +248,7 @@ export function sendData(conn: Connection, seq: number, len: number, fin: boolea
   const pushed = len > 0 && seqAdd(seq, len) === t.sndDataEnd;
   const flags = TcpFlag.ACK | (pushed ? TcpFlag.PSH : 0) | (fin ? TcpFlag.FIN : 0);
   const again = seqLt(seq, t.sndMax);
+  if (len > 0) noteDataSent(conn);
   const id = emit(conn, flags, seq, payload);
   if (again) {
     t.stats.retransmissions++;
@@ -236,6 +260,17 @@ export function sendData(conn: Connection, seq: number, len: number, fin: boolea
   if (seq === t.sndNxt) t.sndNxt = end;
   if (seqGt(end, t.sndMax)) t.sndMax = end;
   if (!conn.hasTimer('rto')) conn.restartRto(onRtoExpired);
+}
+
+/**
+ * Data sent within the delayed-ACK time of data arriving makes the exchange
+ * interactive (Linux tcp_event_data_sent(): lrcvtime within ato, with ato at
+ * its floor TCP_ATO_MIN, the linux profile's delayed-ACK time). Only profiles
+ * with quick-ACK mode feel it: pingpong mode switches quick ACKs off.
+ */
+function noteDataSent(conn: Connection): void {
+  const t = conn.tcb;
+  if (t.lastDataAt >= 0 && conn.now - t.lastDataAt < t.profile.delayedAckUs) t.pingpong = true;
 }
 
 /** RTO expiry (RFC 6298 (5.4)–(5.6)): back off, collapse cwnd, go back to SND.UNA. */

@@ -44,6 +44,15 @@ export interface TcpProfile {
    * RFC 9293: at least every second full-sized segment (2); Linux: more than one MSS (1).
    */
   readonly ackEveryMss: number;
+  /**
+   * Which small segment Nagle holds back while data is in flight.
+   * `rfc896`: any sub-MSS segment while anything is unacknowledged (RFC 896,
+   * RFC 9293 §3.7.4) — the tail of a 2,000-byte write waits for the ACK of its
+   * first 1448 bytes. `minshall`: only while an earlier sub-MSS segment is
+   * unacknowledged (Minshall's variant, Linux tcp_nagle_check() with
+   * tcp_minshall_check()) — full segments never hold up the tail.
+   */
+  readonly nagle: 'rfc896' | 'minshall';
 }
 
 /** The RFC recommendations. */
@@ -64,6 +73,7 @@ export const RFC_PROFILE: TcpProfile = {
   synOptionOrder: 'bsd',
   quickAckSegments: 0,
   ackEveryMss: 2,
+  nagle: 'rfc896',
 };
 
 /** Linux defaults (tcp_rmem 131072 default, RTO min 200 ms, delayed ACK 40 ms, TIME-WAIT 60 s). */
@@ -84,6 +94,7 @@ export const LINUX_PROFILE: TcpProfile = {
   synOptionOrder: 'linux',
   quickAckSegments: 16,
   ackEveryMss: 1,
+  nagle: 'minshall',
 };
 
 /** A profile by name. */

@@ -38,6 +38,7 @@ export function receiveText(conn: Connection, seg: InboundSegment): boolean {
   const hadHole = !t.reassembly.empty;
   const finInOrder = deliverInOrder(t, data, fin);
   conn.notify('readable');
+  t.lastDataAt = conn.now;
   t.unackedBytes += data.length;
   // Text and FIN on one segment: the FIN step (eighth) acknowledges both with one ACK, as
   // Linux does; an ACK here would go out first and cover the text but not the FIN.
@@ -64,13 +65,14 @@ function deliverInOrder(t: Tcb, data: Uint8Array, fin: boolean): boolean {
 }
 
 /**
- * ACK at once? With delayed ACK off, always; in quick-ACK mode, yes; otherwise
+ * ACK at once? With delayed ACK off, always; in quick-ACK mode (not while
+ * interactive: Linux tcp_in_quickack_mode() excludes pingpong mode), yes; otherwise
  * when more than `ackEveryMss` MSS are unacknowledged (RFC 9293 §3.8.6.3:
  * at least every second full-sized segment; Linux: more than one MSS).
  */
 function ackNow(t: Tcb): boolean {
   if (!t.options.delayedAck) return true;
-  if (t.quickAcks > 0) {
+  if (t.quickAcks > 0 && !t.pingpong) {
     t.quickAcks--;
     return true;
   }

@@ -124,6 +124,16 @@ export interface Tcb {
   unackedBytes: number;
   /** Quick ACKs left (Linux quick-ACK mode). */
   quickAcks: number;
+  /**
+   * Interactive ("pingpong") mode, as Linux keeps it (inet_csk_in_pingpong_mode):
+   * we sent data soon after data arrived, so our ACKs ride on answers and quick
+   * ACKs stop. Left when a delayed ACK has to go out alone.
+   */
+  pingpong: boolean;
+  /** When in-order data last arrived (Linux icsk_ack.lrcvtime); -1 before any. */
+  lastDataAt: SimTime;
+  /** End of the last sub-MSS segment we sent (Linux snd_sml), for Minshall's Nagle test. */
+  sndSml: number;
 
   readonly rtt: RttState;
   /** A timed segment for an RTT sample without timestamps; cleared on retransmission (Karn). */
@@ -203,6 +213,9 @@ export function newTcb(init: TcbInit): Tcb {
     finReceived: false,
     unackedBytes: 0,
     quickAcks: 0,
+    pingpong: false,
+    lastDataAt: -1,
+    sndSml: init.iss,
     rtt: newRttState(init.profile.rtoInitialUs),
     rttProbe: null,
     synRetransmitted: false,
