@@ -22,6 +22,8 @@ export function useLabRun(scenario: string, seed: number, edits: Readonly<Record
   useEffect(() => {
     let wanted = true;
     void requestRun(scenario, seed, edits, forks).then((result) => {
+      // The folder is built here, not in the worker like the run's analysis: its checkpoints (~30 MB on
+      // a 100k-event run) would cost more to deserialize on this thread than folding the trace (~0.1 s).
       if (wanted) setShown({ key, settled: result.ok ? { run: result.run, folder: new StateFolder(result.run.events) } : { error: result.error } });
     });
     return () => {

@@ -6,7 +6,7 @@
  */
 import type { Forks } from '../../share/forks';
 import type { LabRun } from '../viewmodel/lab-run';
-import type { RunAnswer, RunRequest } from './lab.worker';
+import type { RunAnswer, RunRequest } from './run-answer';
 import { deserializeRun } from './serialized-run';
 
 /** A run, or why there is none. */
@@ -36,6 +36,11 @@ function theWorker(): Worker {
   return w;
 }
 
+/** The worker's answer as the page uses it: the run rebuilt, its analysis already in analyseRun's cache. */
+export function resultOf(answer: RunAnswer): RunResult {
+  return answer.ok ? { ok: true, run: deserializeRun(answer.run) } : { ok: false, error: answer.error };
+}
+
 /** The run for these inputs: from the cache, else from the worker. */
 export function requestRun(scenario: string, seed: number, edits: Readonly<Record<string, unknown>>, forks: Forks): Promise<RunResult> {
   const key = JSON.stringify([scenario, seed, edits, forks]);
@@ -44,7 +49,7 @@ export function requestRun(scenario: string, seed: number, edits: Readonly<Recor
   const id = nextId++;
   const request: RunRequest = { id, scenario, seed, edits, forks };
   const promise = new Promise<RunResult>((resolve) => {
-    waiting.set(id, (answer) => resolve(answer.ok ? { ok: true, run: deserializeRun(answer.run) } : { ok: false, error: answer.error }));
+    waiting.set(id, (answer) => resolve(resultOf(answer)));
     theWorker().postMessage(request);
   });
   cache.set(key, promise);

@@ -52,6 +52,15 @@ export function analyseRun(run: LabRun): RunAnalysis {
   return analysis;
 }
 
+/**
+ * Seeds the cache with an analysis built elsewhere: the simulation worker builds it next to the
+ * run and posts both, so the page's first analyseRun of a large run is a lookup instead of
+ * decoding every packet on the main thread (~0.8 s for a 100k-event run).
+ */
+export function primeAnalysis(run: LabRun, analysis: RunAnalysis): void {
+  cache.set(run, analysis);
+}
+
 export const naturalCompare = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
 /** A node's role from its name, for scenarios whose topology the run does not describe. */
