@@ -12,8 +12,8 @@ import type { ShareDocument } from '../document';
 import { forksToParams, type Forks } from '../forks';
 import { MAX_PANELS, MAX_SEED, MAX_STEP, MAX_TITLE_CHARS } from '../limits';
 
-/** Scenarios whose parameters the generators know. */
-export const SHAREABLE_IDS: readonly string[] = BUILT_IN_SCENARIOS.map((s) => s.id).filter((id) => !id.includes('swarm'));
+/** Scenarios whose parameters the generators know (not the swarms, and not scale-1000: ~8 s a run, twice per document). */
+export const SHAREABLE_IDS: readonly string[] = BUILT_IN_SCENARIOS.map((s) => s.id).filter((id) => !id.includes('swarm') && !id.startsWith('scale-'));
 
 /** Longest simulated time of a generated run, in µs. */
 const HORIZON_US_MAX = 2_000_000;
