@@ -8,6 +8,10 @@
 //                                 packets in flight, SVG markers vs the canvas layer, in the same page.
 //   npm run bench:ui -- large     a ~100k-event run: step (→/←) and jump (scrubber, End/Home,
 //                                 Shift+→ transfer) latencies from the middle of the run.
+//   npm run bench:ui -- profile   the flights run played from the first step at 100 steps/s under a
+//                                 Chromium trace: frame times, and the main thread's CPU time per frame
+//                                 in each rendering phase (script, style, layout, paint, layerize…) —
+//                                 what a frame costs, less sensitive to a busy machine than frame times.
 //
 // Step latency is reported twice: `commit` (key → the DOM holds the new data-step and the
 // D3 views are drawn: a MutationObserver fires after React's commit and its sync effects) and
@@ -183,6 +187,46 @@ function firstStepsWithInFlight(run, analysis, counts) {
   return out;
 }
 
+/** The main thread's rendering phases, as Chromium's trace names them. */
+const PHASES = ['RunTask', 'FireAnimationFrame', 'FunctionCall', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit'];
+
+/**
+ * CPU (thread) and wall milliseconds per frame of each phase on the renderer's main thread. A phase nested
+ * in one of the same name (Paint inside Paint) is counted once.
+ */
+function phasesPerFrame(events, frames) {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+  const until = new Map();
+  const sums = new Map(PHASES.map((p) => [p, { cpu: 0, wall: 0, n: 0 }]));
+  for (const e of events.filter((x) => x.ph === 'X' && x.tid === main && sums.has(x.name)).sort((a, b) => a.ts - b.ts)) {
+    if (e.ts < (until.get(e.name) ?? 0)) continue;
+    until.set(e.name, e.ts + e.dur);
+    const s = sums.get(e.name);
+    s.cpu += e.tdur ?? 0;
+    s.wall += e.dur ?? 0;
+    s.n++;
+  }
+  const ms = (us) => Math.round((us / 1000 / frames) * 100) / 100;
+  return Object.fromEntries([...sums].map(([name, s]) => [name, { cpuMs: ms(s.cpu), wallMs: ms(s.wall), perFrame: Math.round((s.n / frames) * 100) / 100 }]));
+}
+
+/** The flights run played from its first step at 100 steps/s, packets on the canvas, under a trace (see the header). */
+async function benchProfile(browser) {
+  const { page, loadMs, events } = await open(browser, await shareLink(FLIGHTS_RUN, 0), 'canvas');
+  await page.waitForTimeout(1500); // the lazy chunks (inspector, exports) load after the first paint
+  const cdp = await page.context().newCDPSession(page);
+  const trace = [];
+  cdp.on('Tracing.dataCollected', (e) => trace.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  const { deltas, flying } = await playFrames(page, 150);
+  await cdp.send('Tracing.end');
+  await complete;
+  await page.close();
+  // playFrames drops its first 10 frames from the deltas; the trace has them all.
+  return { run: FLIGHTS_RUN, events, loadMs, frames: deltas.length, inFlightMax: Math.max(...flying), frame: stats(deltas), framesOver20ms: deltas.filter((d) => d > 20).length, mainThreadPerFrame: phasesPerFrame(trace, deltas.length + 10) };
+}
+
 /** How long the simulation (runLab) of a run takes in Node, the same code the page runs before its first paint. */
 async function nodeSimulationMs(run) {
   const { runLab } = await tsImport('../src/ui/viewmodel/lab-run.ts', import.meta.url);
@@ -220,6 +264,7 @@ let results;
 try {
   if (mode === 'flights') results = await benchFlights(browser);
   else if (mode === 'large') results = await benchLarge(browser);
+  else if (mode === 'profile') results = await benchProfile(browser);
   else {
     results = [];
     for (const scenario of mode.split(',')) results.push(await benchScenario(browser, scenario));

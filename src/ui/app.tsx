@@ -12,16 +12,15 @@ import { ShortcutsDialog } from './components/shortcuts-dialog';
 import { TablesPanel } from './components/tables-panel';
 import { TcpStateDiagram } from './components/state-diagram';
 import { Timeline } from './components/timeline';
-import { useLabRun } from './hooks/use-lab-run';
-import { useLabStore } from './store/lab-store';
+import { useLabRun, type LabRunState } from './hooks/use-lab-run';
+import { panelStepOf, useLabStore } from './store/lab-store';
 import { usePanel } from './store/use-panel';
 import { scenarioInfo } from '../scenarios/catalog';
 
-/** The lab: one run, one timeline, linked views. */
+/** The lab: one run, one timeline, linked views. Only the run area below follows the step. */
 export function App() {
   const scenario = useLabStore((s) => s.scenario);
   const seed = useLabStore((s) => s.seed);
-  const step = useLabStore((s) => s.step);
   const urlError = useLabStore((s) => s.urlError);
   const faults = useLabStore((s) => s.faults);
   const crash = useLabStore((s) => s.crash);
@@ -61,15 +60,30 @@ export function App() {
           Running the simulation…
         </p>
       )}
-      {'run' in result && (
-        <div className="run-area" aria-busy={result.pending} data-pending={result.pending}>
-          <Lab run={result.run} step={Math.min(step, result.run.events.length - 1)} state={result.folder.at(step)} />
-          <FaultMenu run={result.run} />
-        </div>
-      )}
+      {'run' in result && <RunArea result={result} />}
       <ShortcutsDialog />
       <Blank />
     </main>
+  );
+}
+
+/**
+ * The part of the page that follows the step (the header, controls and editor above do not re-render
+ * on every step while playing). The views and the read-out follow every step; the slower panels
+ * follow `panelStepOf` (a few times a second while playing, every step while paused).
+ */
+function RunArea({ result }: { result: Extract<LabRunState, { run: unknown }> }) {
+  const step = useLabStore((s) => s.step);
+  const panelStep = useLabStore(panelStepOf);
+  const { run, folder } = result;
+  const last = run.events.length - 1;
+  // A new state per call (a clone from the nearest checkpoint): once per panel step, not once per render.
+  const state = useMemo(() => folder.at(panelStep), [folder, panelStep]);
+  return (
+    <div className="run-area" aria-busy={result.pending} data-pending={result.pending}>
+      <Lab run={run} step={Math.min(step, last)} panelStep={Math.min(panelStep, last)} state={state} />
+      <FaultMenu run={run} />
+    </div>
   );
 }
 
@@ -112,7 +126,8 @@ const TsgDetails = memo(function TsgDetails({ run, step }: { run: import('./view
 });
 
 // Exports (pcap writer, SVG/PNG/Mermaid builders) load when the lab has drawn.
-const ExportMenu = lazy(() => import('./components/export-menu').then((m) => ({ default: m.ExportMenu })));
+// Memoised: it follows the panel step, not every step (see RunArea).
+const ExportMenu = memo(lazy(() => import('./components/export-menu').then((m) => ({ default: m.ExportMenu }))));
 const Inspector = memo(lazy(() => import('./components/inspector').then((m) => ({ default: m.Inspector }))));
 
 /**
@@ -181,49 +196,64 @@ function Blank() {
   );
 }
 
-function Lab({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; state: import('./viewmodel/state-at').StateAt }) {
-  const mode = useLabStore((s) => s.mode);
+/** The run's name, seed, hash and size: the same on every step. */
+const RunFacts = memo(function RunFacts({ run }: { run: import('./viewmodel/lab-run').LabRun }) {
   const title = useLabStore((s) => s.title);
+  return (
+    <dl>
+      {title && (
+        <>
+          <dt>Title</dt>
+          <dd data-testid="share-title">{title}</dd>
+        </>
+      )}
+      <dt>Scenario</dt>
+      <dd data-testid="scenario">{run.title}</dd>
+      <dt>Seed</dt>
+      <dd data-testid="seed">{run.seed}</dd>
+      <dt>Trace hash</dt>
+      <dd>
+        <output data-testid="trace-hash" data-trace-hash={run.hash}>
+          {run.hash}
+        </output>
+      </dd>
+      <dt>Events</dt>
+      <dd data-testid="event-count">{run.events.length}</dd>
+    </dl>
+  );
+});
+
+/** Narration, tables, TCP state diagram and claims: they follow the panel step (see RunArea). */
+const Panels = memo(function Panels({ run, step, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; state: import('./viewmodel/state-at').StateAt }) {
+  return (
+    <div className="panels">
+      <NarrationPanel run={run} step={step} />
+      <TablesPanel state={state} />
+      <TcpStateDiagram state={state} />
+      <ClaimsPanel run={run} step={step} />
+    </div>
+  );
+});
+
+/** What follows the step: `step` for the chips, timeline and views; `panelStep` for the slower panels and the exports. */
+function Lab({ run, step, panelStep, state }: { run: import('./viewmodel/lab-run').LabRun; step: number; panelStep: number; state: import('./viewmodel/state-at').StateAt }) {
+  const mode = useLabStore((s) => s.mode);
   return (
     <>
       <section className="summary" aria-label="Run">
-        <dl>
-          {title && (
-            <>
-              <dt>Title</dt>
-              <dd data-testid="share-title">{title}</dd>
-            </>
-          )}
-          <dt>Scenario</dt>
-          <dd data-testid="scenario">{run.title}</dd>
-          <dt>Seed</dt>
-          <dd data-testid="seed">{run.seed}</dd>
-          <dt>Trace hash</dt>
-          <dd>
-            <output data-testid="trace-hash" data-trace-hash={run.hash}>
-              {run.hash}
-            </output>
-          </dd>
-          <dt>Events</dt>
-          <dd data-testid="event-count">{run.events.length}</dd>
-        </dl>
+        <RunFacts run={run} />
         <InvariantChips run={run} step={step} />
         {mode === 'lab' && (
           <Suspense fallback={null}>
-            <ExportMenu run={run} step={step} />
+            <ExportMenu run={run} step={panelStep} />
           </Suspense>
         )}
       </section>
       <Timeline run={run} />
       <Views run={run} step={step} />
-      <div className="panels">
-        <NarrationPanel run={run} step={step} />
-        <TablesPanel state={state} />
-        <TcpStateDiagram state={state} />
-        <ClaimsPanel run={run} step={step} />
-      </div>
+      <Panels run={run} step={panelStep} state={state} />
       <InspectorPanel run={run} step={step} />
-      <TsgDetails run={run} step={step} />
+      <TsgDetails run={run} step={panelStep} />
       {mode === 'lab' && <TraceDetails run={run} />}
       {mode === 'lab' && <CompareDetails />}
     </>

@@ -27,7 +27,8 @@ export function Timeline({ run }: { run: LabRun }) {
   const prevTransfer = (): number => transfers[countUpTo(transfers, step - 1, asNumber) - 1] ?? -1;
   const nextTransfer = (): number => transfers[countUpTo(transfers, step, asNumber)] ?? last;
 
-  usePlayback(playing, speed, last, setStep, setPlaying);
+  const playTo = useLabStore((s) => s.playTo);
+  usePlayback(playing, speed, last, playTo, setPlaying);
   useKeyboard({ step, last, playing, setStep: (n) => setStep(clamp(n)), setPlaying, prevTransfer, nextTransfer, openShortcuts: () => setShortcutsOpen(true), toggleBlank });
 
   const time = step >= 0 ? (run.events[step]?.time ?? 0) : 0;
@@ -56,13 +57,17 @@ export function Timeline({ run }: { run: LabRun }) {
   );
 }
 
+/** How often the slower panels catch up with the step while playing (the views follow every step). */
+export const PANEL_REFRESH_MS = 250;
+
 /** Advance the step while playing; the only clock in the page. Reduced motion still steps, just without animation. */
-function usePlayback(playing: boolean, speed: number, last: number, setStep: (n: number) => void, setPlaying: (p: boolean) => void): void {
+function usePlayback(playing: boolean, speed: number, last: number, playTo: (n: number, refreshPanels: boolean) => void, setPlaying: (p: boolean) => void): void {
   useEffect(() => {
     if (!playing) return undefined;
     let frame = 0;
     let carried = 0;
     let previous = performance.now();
+    let refreshed = previous;
     const tick = (now: number): void => {
       carried += ((now - previous) / 1000) * speed;
       previous = now;
@@ -70,7 +75,9 @@ function usePlayback(playing: boolean, speed: number, last: number, setStep: (n:
       if (advance > 0) {
         carried -= advance;
         const next = Math.min(last, useLabStore.getState().step + advance);
-        setStep(next);
+        const refresh = now - refreshed >= PANEL_REFRESH_MS;
+        if (refresh) refreshed = now;
+        playTo(next, refresh);
         if (next >= last) {
           setPlaying(false);
           return;
@@ -80,7 +87,7 @@ function usePlayback(playing: boolean, speed: number, last: number, setStep: (n:
     };
     frame = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(frame);
-  }, [playing, speed, last, setStep, setPlaying]);
+  }, [playing, speed, last, playTo, setPlaying]);
 }
 
 interface Keys {

@@ -31,6 +31,12 @@ export interface LabState {
   /** Index of the current step (trace entry); −1 before the first. */
   readonly step: number;
   readonly playing: boolean;
+  /**
+   * The step the slower panels (narration, tables, state diagram, claims, exports) show while
+   * playing: playback refreshes it a few times a second instead of on every step (see
+   * `panelStepOf`). Meaningless while paused, when they show `step`.
+   */
+  readonly heldStep: number;
   /** Steps per second while playing. */
   readonly speed: number;
   /** A trace entry picked for the inspector. */
@@ -65,6 +71,8 @@ export interface LabState {
   readonly setSeed: (seed: number) => void;
   readonly setStep: (step: number) => void;
   readonly setPlaying: (playing: boolean) => void;
+  /** Playback's advance: the new step, and whether the slower panels catch up with it now. */
+  readonly playTo: (step: number, refreshPanels: boolean) => void;
   readonly setSpeed: (speed: number) => void;
   readonly select: (index: number | null) => void;
   readonly setShortcutsOpen: (open: boolean) => void;
@@ -126,10 +134,18 @@ function parseMode(params: URLSearchParams): LabMode {
   return 'lab';
 }
 
+/**
+ * The step the slower panels follow: `step` while paused; while playing, the step playback last
+ * refreshed them to (a few times a second — nobody reads a table at 100 steps per second, and
+ * re-rendering them on every step cost more than the views that must follow it).
+ */
+export const panelStepOf = (s: Pick<LabState, 'playing' | 'step' | 'heldStep'>): number => (s.playing ? s.heldStep : s.step);
+
 /** The lab's UI store. */
 export const useLabStore = create<LabState>()((set) => ({
   ...parseLabQuery(typeof location === 'undefined' ? '' : location.search),
   playing: false,
+  heldStep: -1,
   speed: 8,
   selected: null,
   shortcutsOpen: false,
@@ -153,7 +169,8 @@ export const useLabStore = create<LabState>()((set) => ({
   setScenario: (scenario) => set({ scenario, edits: {}, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
   setSeed: (seed) => set({ seed, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
   setStep: (step) => set({ step }),
-  setPlaying: (playing) => set({ playing }),
+  setPlaying: (playing) => set((s) => ({ playing, heldStep: s.step })),
+  playTo: (step, refreshPanels) => set(refreshPanels ? { step, heldStep: step } : { step }),
   setSpeed: (speed) => set({ speed }),
   select: (selected) => set({ selected }),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),

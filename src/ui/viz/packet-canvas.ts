@@ -35,8 +35,31 @@ export interface CanvasViewport {
   readonly dpr: number;
 }
 
-/** The variables the SVG markers use, read from an element inside the view. */
+/** The palette last read for each element, and the page's mode and colour scheme it was read under. */
+const palettes = new WeakMap<Element, { readonly key: string; readonly palette: PacketPalette }>();
+let darkQuery: MediaQueryList | null | undefined;
+
+/** What the variables depend on: the page's mode (presenter mode has its own colours) and the colour scheme. */
+function paletteKey(el: Element): string {
+  darkQuery ??= typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+  return `${darkQuery?.matches ?? false} ${el.closest('[data-mode]')?.getAttribute('data-mode') ?? ''}`;
+}
+
+/**
+ * The variables the SVG markers use, read from an element inside the view. Read again only when the
+ * page's mode or colour scheme changed: the view asks on every step while playing, and
+ * getComputedStyle then forces a style recalculation of the whole page in the middle of the frame.
+ */
 export function readPalette(el: Element): PacketPalette {
+  const key = paletteKey(el);
+  const cached = palettes.get(el);
+  if (cached?.key === key) return cached.palette;
+  const palette = readPaletteNow(el);
+  palettes.set(el, { key, palette });
+  return palette;
+}
+
+function readPaletteNow(el: Element): PacketPalette {
   const css = getComputedStyle(el);
   const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
   const tcp = v('--viz-tcp', '#1b1f24');
