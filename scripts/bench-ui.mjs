@@ -8,6 +8,8 @@
 //                                 packets in flight, SVG markers vs the canvas layer, in the same page.
 //   npm run bench:ui -- large     a ~100k-event run: step (→/←) and jump (scrubber, End/Home,
 //                                 Shift+→ transfer) latencies from the middle of the run.
+//   npm run bench:ui -- scale     the 1,000-client scale view (scripts/bench-ui-scale.mjs): frame p50/p95 playing
+//                                 at 100 steps/s from its busiest step.
 //   npm run bench:ui -- profile   the flights run played from the first step at 100 steps/s under a
 //                                 Chromium trace: frame times, and the main thread's CPU time per frame
 //                                 in each rendering phase (script, style, layout, paint, layerize…) —
@@ -27,6 +29,12 @@ import { tsImport } from 'tsx/esm/api';
 const PORT = 4174;
 const BASE = `http://127.0.0.1:${PORT}/`;
 const mode = process.argv[2] ?? 'http-transfer,lossy-link,sysplex-swarm';
+if (mode === 'scale') {
+  // The scale view's benchmark is its own script (its own build and port); `-- scale [frames]`.
+  process.argv.splice(2, 1);
+  await import('./bench-ui-scale.mjs');
+  process.exit(process.exitCode ?? 0);
+}
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 /** The large runs: many clients started 100 µs apart over a 500 ms client link, so thousands of segments are in flight at once

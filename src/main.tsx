@@ -35,8 +35,11 @@ async function restore(): Promise<void> {
  */
 function followPastedLinks(): void {
   window.addEventListener('hashchange', () => {
+    // Read the pasted address now: by the time the decoder has loaded, the share sync may have
+    // replaced the fragment with the current view's, and that one would be restored instead.
+    const pasted = { hash: location.hash, search: location.search };
     void import('./ui/share/startup').then(async ({ restoreAtStartup }) => {
-      const restored = await restoreAtStartup(location, null);
+      const restored = await restoreAtStartup(pasted, null);
       if (restored.state) useLabStore.getState().restore(restored.state);
       useLabStore.setState({ urlError: restored.error ?? null });
     });
