@@ -20,7 +20,6 @@ interface MenuTarget {
 export function FaultMenu({ run }: { run: LabRun }) {
   const [target, setTarget] = useState<MenuTarget | null>(null);
   const menu = useRef<HTMLUListElement>(null);
-  const step = useLabStore((s) => s.step);
   const addFault = useLabStore((s) => s.addFault);
   const crashStack = useLabStore((s) => s.crashStack);
   const makeRefuse = useLabStore((s) => s.makeRefuse);
@@ -60,7 +59,11 @@ export function FaultMenu({ run }: { run: LabRun }) {
   const event = target?.eventIndex !== null && target?.eventIndex !== undefined ? run.events[target.eventIndex] : undefined;
   const canDrop = event?.kind === 'packet-send';
   const stack = target?.node && /^SYS/.test(target.node) ? target.node : null;
-  const time = step >= 0 ? (run.events[step]?.time ?? 0) : 0;
+  // The step is read when the crash is chosen, not subscribed to: this menu need not re-render on every step.
+  const timeNow = (): number => {
+    const step = useLabStore.getState().step;
+    return step >= 0 ? (run.events[step]?.time ?? 0) : 0;
+  };
   const close = (): void => setTarget(null);
   return (
     <>
@@ -83,7 +86,7 @@ export function FaultMenu({ run }: { run: LabRun }) {
           )}
           {stack && (
             <li role="none">
-              <button type="button" role="menuitem" onClick={() => (crashStack(stack, time), close())}>
+              <button type="button" role="menuitem" onClick={() => (crashStack(stack, timeNow()), close())}>
                 Crash {stack} now
               </button>
             </li>

@@ -5,6 +5,7 @@ import { buildTopology, type FlightView } from '../viewmodel/topology-model';
 import { renderTopology } from '../viz/topology';
 import { renderScale } from '../viz/topology-scale';
 import { RATE_WINDOW_US, type ScaleView } from '../viewmodel/topology-aggregate';
+import { useLabStore } from '../store/lab-store';
 import '../viz/viz.css';
 import '../viz/topology-scale.css';
 
@@ -28,6 +29,7 @@ export interface TopologyViewProps {
 export const CANVAS_PACKETS_ABOVE = 100;
 
 type PacketLib = typeof import('../viz/packet-canvas');
+type PacketPalette = import('../viz/packet-canvas').PacketPalette;
 let packetLib: Promise<PacketLib> | null = null;
 
 /** 'canvas' above the threshold; bench:ui forces either through `window.__labPacketLayer`. */
@@ -139,6 +141,14 @@ function ScaleLegend() {
   );
 }
 
+let reducedMotion: MediaQueryList | null | undefined;
+
+/** Whether the person prefers reduced motion, from one media query kept for the page. */
+function prefersReducedMotion(): boolean {
+  reducedMotion ??= typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
+  return reducedMotion?.matches ?? false;
+}
+
 interface Viewport {
   svgWidth: number;
   svgHeight: number;
@@ -157,21 +167,54 @@ function usePacketCanvas(lib: PacketLib | null, flights: readonly FlightView[] |
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewport = useRef<Viewport | null>(null);
   const redraw = useRef<(animate?: boolean) => void>(() => undefined);
+  const painter = useRef<InstanceType<PacketLib['PacketCanvas']> | null>(null);
+  const palette = useRef<PacketPalette | null>(null);
+  const mode = useLabStore((s) => s.mode);
 
+  // One painter for the canvas, so a step glides from where the packets were drawn.
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!lib || !flights || !canvas) return undefined;
-    const painter = new lib.PacketCanvas(canvas);
-    const palette = lib.readPalette(canvas);
-    const motion = typeof matchMedia === 'function' && !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (!lib || !canvas) return undefined;
+    const p = new lib.PacketCanvas(canvas);
+    painter.current = p;
+    return () => {
+      p.dispose();
+      painter.current = null;
+    };
+  }, [lib]);
+
+  // The palette depends on the page's mode and colour scheme only: read it when they change, not per step
+  // (getComputedStyle forces a style recalculation in the middle of the frame).
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!lib || !canvas) return undefined;
+    const read = (): void => {
+      palette.current = lib.readPalette(canvas);
+      redraw.current();
+    };
+    read();
+    const scheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+    scheme?.addEventListener('change', read);
+    return () => scheme?.removeEventListener('change', read);
+  }, [lib, mode]);
+
+  useEffect(() => {
+    const p = painter.current;
+    if (!p) return;
+    if (!flights) {
+      // Back to SVG markers: the next canvas starts in place.
+      p.dispose();
+      redraw.current = () => undefined;
+      return;
+    }
     redraw.current = (animate = false) => {
       const v = viewport.current;
-      if (!v || v.svgWidth <= 0) return;
+      const colours = palette.current;
+      if (!v || v.svgWidth <= 0 || !colours) return;
       const height = Math.max(1, Math.min(v.boxHeight, v.svgHeight - v.top));
-      painter.update(flights, { scale: v.svgWidth / modelWidth, top: v.top, width: v.svgWidth, height, dpr: globalThis.devicePixelRatio || 1 }, palette, animate && motion);
+      painter.current?.update(flights, { scale: v.svgWidth / modelWidth, top: v.top, width: v.svgWidth, height, dpr: globalThis.devicePixelRatio || 1 }, colours, animate && !prefersReducedMotion());
     };
     redraw.current(true);
-    return () => painter.dispose();
   }, [lib, flights, modelWidth]);
 
   useEffect(() => {

@@ -75,11 +75,23 @@ const ROLE_TEXT: Readonly<Record<Lane['role'], string>> = {
 // Steps append rows, so most elements are unchanged from one step to the next:
 // `unchanged` keeps a step cheap even with thousands of rows.
 
+/** The lanes signature each header <g> and lane-lines <g> was last drawn from. */
+const lanesDrawnFrom = new WeakMap<Element, string>();
+
+/** What the lane header and lane lines depend on: each lane's id, role, label and x (and the body's height, which header draws ignore). */
+function lanesSignature(model: LadderModel, layout: LadderLayout, height = 0): string {
+  return `${height} ${model.lanes.map((l) => `${l.id}|${l.role}|${l.label}|${layout.laneX.get(l.id) ?? 0}`).join(' ')}`;
+}
+
 /** The handlers of each rendered root, read by listeners bound once when an element enters. */
 const handlersOf = new WeakMap<Element, LadderHandlers>();
 
 /** Draws the lane header (names and roles) into `g`. */
 export function renderLadderHeader(g: SVGGElement, model: LadderModel, layout: LadderLayout): void {
+  // The lanes rarely change while a run plays: redraw the header only when they (or their x) did.
+  const signature = lanesSignature(model, layout);
+  if (lanesDrawnFrom.get(g) === signature) return;
+  lanesDrawnFrom.set(g, signature);
   const root = select(g);
   const lanes = root
     .selectAll<SVGGElement, Lane>('g.lane-head')
@@ -174,6 +186,10 @@ function renderRows(parent: Parent, model: LadderModel, layout: LadderLayout, fi
 }
 
 function renderLanes(parent: Parent, model: LadderModel, layout: LadderLayout): void {
+  const signature = lanesSignature(model, layout, layout.height);
+  const node = parent.node();
+  if (node && lanesDrawnFrom.get(node) === signature) return;
+  if (node) lanesDrawnFrom.set(node, signature);
   parent
     .selectAll<SVGLineElement, Lane>('line.lane')
     .data(model.lanes, (d) => d.id)

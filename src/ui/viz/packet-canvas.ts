@@ -190,26 +190,34 @@ export const GLIDE_MS = 160;
 export class PacketCanvas {
   private drawn = new Map<string, { x: number; y: number }>();
   private frame = 0;
+  /** When update was last called (performance.now()). */
+  private updatedAt = -Infinity;
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
   /** Show `flights` in `view`. */
   update(flights: readonly FlightView[], view: CanvasViewport, palette: PacketPalette, animate: boolean): void {
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
     const ctx = sizeCanvas(this.canvas, view);
     if (!ctx) return;
     const from = this.drawn;
+    const now = performance.now();
+    // Updates closer together than a glide (playback: one a frame, each at its own display time) jump,
+    // so a frame draws the packets once rather than a glide tick and then the update.
+    const rapid = now - this.updatedAt < GLIDE_MS;
+    this.updatedAt = now;
     const draw = (f: number): void => {
       const placed = glide(flights, from, f);
       drawPackets(ctx, placed, view, palette);
       this.drawn = new Map(placed.map((p) => [p.flight.id, { x: p.x, y: p.y }]));
     };
-    if (!animate || from.size === 0) return draw(1);
-    const start = performance.now();
-    const tick = (now: number): void => {
-      const f = Math.min(1, (now - start) / GLIDE_MS);
+    if (!animate || rapid || from.size === 0) return draw(1);
+    const start = now;
+    const tick = (time: number): void => {
+      const f = Math.min(1, (time - start) / GLIDE_MS);
       draw(f);
-      if (f < 1) this.frame = requestAnimationFrame(tick);
+      this.frame = f < 1 ? requestAnimationFrame(tick) : 0;
     };
     draw(0);
     this.frame = requestAnimationFrame(tick);
@@ -218,6 +226,7 @@ export class PacketCanvas {
   /** Stop gliding (the view is going away or back to SVG markers). */
   dispose(): void {
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
     this.drawn = new Map();
   }
 }

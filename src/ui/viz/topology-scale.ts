@@ -6,8 +6,8 @@
  * topology's links and nodes (which renderTopology draws as for any run);
  * pure and idempotent: a function of the model only.
  */
-import { select } from 'd3-selection';
-import { layer, type Parent } from './layers';
+import { select, type BaseType, type Selection } from 'd3-selection';
+import { layer, unchanged, type Parent } from './layers';
 import { CONN_PHASES, groupText, linkStatsText, type GroupView, type LinkStats } from '../viewmodel/topology-aggregate';
 import { GROUP_HALF_HEIGHT, GROUP_HALF_WIDTH, STACK_HALF_HEIGHT, type TopologyLinkView, type TopologyModel, type TopologyNodeView } from '../viewmodel/topology-model';
 
@@ -35,6 +35,14 @@ function barParts(g: GroupView): { phase: string; x: number; width: number }[] {
   });
 }
 
+/** Sets each element's text only when it differs, so unchanged labels keep their text nodes (no layout invalidation). */
+function setText<E extends Element, D, P extends BaseType>(selection: Selection<E, D, P, unknown>, text: (d: D) => string): void {
+  selection.each(function (d) {
+    const value = text(d);
+    if (this.textContent !== value) this.textContent = value;
+  });
+}
+
 function renderGroups(parent: Parent, groups: readonly GroupView[]): void {
   const nodes = parent
     .selectAll<SVGGElement, GroupView>('g.client-group')
@@ -46,6 +54,10 @@ function renderGroups(parent: Parent, groups: readonly GroupView[]): void {
       n.append('text').attr('class', 'group-counts').attr('text-anchor', 'middle').attr('y', 6);
       n.append('g').attr('class', 'group-bar');
       return n;
+    })
+    // Most groups' counts hold still between steps: only redraw those that moved or changed.
+    .filter(function (d) {
+      return !unchanged(this, `${d.id} ${d.x} ${d.y} ${d.label} ${d.clients.length} ${CONN_PHASES.map((p) => d.counts[p]).join(',')}`);
     });
   nodes
     .attr('transform', (d) => `translate(${d.x},${d.y})`)
@@ -56,8 +68,8 @@ function renderGroups(parent: Parent, groups: readonly GroupView[]): void {
     .attr('data-transferred', (d) => d.counts.transferred)
     .attr('data-closed', (d) => d.counts.closed)
     .attr('aria-label', groupText);
-  nodes.select('text.group-name').text((d) => `${d.label} (${d.clients.length})`);
-  nodes.select('text.group-counts').text((d) => CONN_PHASES.map((p) => d.counts[p]).join(' · '));
+  setText(nodes.select<SVGTextElement>('text.group-name'), (d) => `${d.label} (${d.clients.length})`);
+  setText(nodes.select<SVGTextElement>('text.group-counts'), (d) => CONN_PHASES.map((p) => d.counts[p]).join(' · '));
   nodes
     .select<SVGGElement>('g.group-bar')
     .selectAll<SVGRectElement, ReturnType<typeof barParts>[number]>('rect')
@@ -94,6 +106,9 @@ function renderLinkStats(parent: Parent, labels: readonly LabelledLink[]): void 
     .selectAll<SVGTextElement, LabelledLink>('text.link-stats')
     .data(labels, (d) => d.link.id)
     .join('text')
+    .filter(function (d) {
+      return !unchanged(this, `${d.link.id} ${d.link.kind} ${d.x} ${d.y} ${d.anchor} ${d.stats.inFlight} ${d.stats.packetsPerSecond} ${d.stats.bytesPerSecond}`);
+    })
     .attr('class', (d) => `link-stats link-${d.link.kind}`)
     .attr('x', (d) => d.x)
     .attr('y', (d) => d.y)
@@ -110,6 +125,9 @@ function renderOwned(parent: Parent, stacks: readonly { node: TopologyNodeView; 
     .selectAll<SVGTextElement, { node: TopologyNodeView; owned: number }>('text.owned-count')
     .data(stacks, (d) => d.node.name)
     .join('text')
+    .filter(function (d) {
+      return !unchanged(this, `${d.node.name} ${d.node.x} ${d.node.y} ${d.node.dvipa ? 1 : 0} ${d.owned}`);
+    })
     .attr('class', 'owned-count')
     .attr('text-anchor', 'middle')
     .attr('x', (d) => d.node.x)
