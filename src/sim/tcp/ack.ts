@@ -80,10 +80,10 @@ function dropAckedBytes(t: Tcb, ack: number): void {
 /** One RTT sample per window: from the timed segment (exact), else from the timestamp echo (RFC 7323 §4). */
 function rttSample(conn: Connection, seg: InboundSegment): void {
   const t = conn.tcb;
-  if (t.rttProbe && seqGt(seg.ack, t.rttProbe.seq)) {
-    conn.sampleRtt(conn.now - t.rttProbe.sentAt);
-    t.rttProbe = null;
-  } else if (!t.rttProbe && t.tsOk && seg.timestamped && seg.tsEcr !== 0) {
+  if (t.rttProbeAt >= 0 && seqGt(seg.ack, t.rttProbeSeq)) {
+    conn.sampleRtt(conn.now - t.rttProbeAt);
+    t.rttProbeAt = -1;
+  } else if (t.rttProbeAt < 0 && t.tsOk && seg.timestamped && seg.tsEcr !== 0) {
     conn.sampleRtt(Math.max(0, seqDiff(tsNow(conn), seg.tsEcr)) * 1000);
   }
 }

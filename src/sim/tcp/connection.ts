@@ -59,12 +59,10 @@ export type TcpTimer = 'rto' | 'delayed-ack' | 'persist' | 'time-wait';
 
 const NO_HANDLERS: TcpSocketHandlers = Object.freeze({});
 
-/** What a timer's event needs when it fires. */
-interface ArmedTimer {
-  readonly conn: Connection;
-  readonly name: TcpTimer;
-  readonly fire: (conn: Connection) => void;
-}
+/** What a timer does when it fires. */
+type TimerFire = (conn: Connection) => void;
+
+function nothing(this: void): void {}
 
 /** TIME-WAIT ran out (2·MSL): the machine closes the connection. */
 export function timeWaitExpired(conn: Connection): void {
@@ -77,11 +75,16 @@ export class Connection {
   handlers: TcpSocketHandlers = NO_HANDLERS;
   /** The last reason the connection ended, once CLOSED. */
   closeReason: CloseReason | null = null;
-  // One field per timer rather than a map: a connection has at most these four.
+  // One handle and one action per timer rather than a map: a connection has at most these four.
+  // The action lives here, not in an object made per arming: the RTO is re-armed on most segments.
   private rtoTimer: EventHandle | null = null;
+  private rtoFire: TimerFire = nothing;
   private delayedAckTimer: EventHandle | null = null;
+  private delayedAckFire: TimerFire = nothing;
   private persistTimer: EventHandle | null = null;
+  private persistFire: TimerFire = nothing;
   private timeWaitTimer: EventHandle | null = null;
+  private timeWaitFire: TimerFire = nothing;
   /** Notifications not yet delivered; null when there are none (most of the time), to save an array per connection. */
   private pending: Notification[] | null = null;
   private flushing = false;
@@ -218,25 +221,63 @@ export class Connection {
 
   /**
    * Arm (or re-arm) a timer on the simulation clock. `fire` is given the
-   * connection, so callers pass a shared function rather than a closure.
+   * connection, so callers pass a shared function rather than a closure; the
+   * event itself is one static function per timer with the connection as its
+   * target, so arming allocates nothing but the scheduler's entry.
    */
-  setTimer(name: TcpTimer, delayUs: number, fire: (conn: Connection) => void): void {
+  setTimer(name: TcpTimer, delayUs: number, fire: TimerFire): void {
     this.cancelTimer(name);
     const scheduler = this.host.sim.scheduler;
-    this.storeTimer(name, scheduler.call(scheduler.now + delayUs, Connection.expire, { conn: this, name, fire }));
+    const at = scheduler.now + delayUs;
+    switch (name) {
+      case 'rto':
+        this.rtoFire = fire;
+        this.rtoTimer = scheduler.call(at, Connection.expireRto, this);
+        return;
+      case 'delayed-ack':
+        this.delayedAckFire = fire;
+        this.delayedAckTimer = scheduler.call(at, Connection.expireDelayedAck, this);
+        return;
+      case 'persist':
+        this.persistFire = fire;
+        this.persistTimer = scheduler.call(at, Connection.expirePersist, this);
+        return;
+      case 'time-wait':
+        this.timeWaitFire = fire;
+        this.timeWaitTimer = scheduler.call(at, Connection.expireTimeWait, this);
+        return;
+    }
   }
 
-  /** A timer's event: one shared function for every timer of every connection. */
-  private static expire(this: void, timer: ArmedTimer): void {
-    const conn = timer.conn;
-    conn.storeTimer(timer.name, null);
-    if (timer.name !== 'delayed-ack') {
-      const trace = conn.host.sim.trace;
-      if (trace.on) trace.record({ kind: 'timer', node: conn.host.hostName, name: `${timer.name} ${conn.name}`, action: 'fire' });
+  private static expireRto(this: void, conn: Connection): void {
+    conn.rtoTimer = null;
+    conn.fired('rto', conn.rtoFire);
+  }
+
+  private static expireDelayedAck(this: void, conn: Connection): void {
+    conn.delayedAckTimer = null;
+    conn.fired('delayed-ack', conn.delayedAckFire);
+  }
+
+  private static expirePersist(this: void, conn: Connection): void {
+    conn.persistTimer = null;
+    conn.fired('persist', conn.persistFire);
+  }
+
+  private static expireTimeWait(this: void, conn: Connection): void {
+    conn.timeWaitTimer = null;
+    conn.fired('time-wait', conn.timeWaitFire);
+  }
+
+  /** A timer went off (its handle already cleared): trace it, act, tell the app. */
+  private fired(name: TcpTimer, fire: TimerFire): void {
+    if (name !== 'delayed-ack') {
+      const trace = this.host.sim.trace;
+      if (trace.on) trace.record({ kind: 'timer', node: this.host.hostName, name: `${name} ${this.name}`, action: 'fire' });
       else trace.tally();
     }
-    timer.fire(conn);
-    conn.flush();
+    fire(this);
+    this.flush();
   }
 
   /** True when the timer is armed. */

@@ -99,13 +99,13 @@ function onSynSent(conn: Connection, seg: InboundSegment): void {
 function takeHandshakeSample(conn: Connection, seg: InboundSegment): void {
   const t = conn.tcb;
   t.timeouts = 0;
-  if (t.rttProbe && !t.synRetransmitted) {
-    conn.sampleRtt(conn.now - t.rttProbe.sentAt);
+  if (t.rttProbeAt >= 0 && !t.synRetransmitted) {
+    conn.sampleRtt(conn.now - t.rttProbeAt);
   } else if (t.synRetransmitted) {
     t.rtt.rtoUs = Math.max(t.rtt.rtoUs, 3_000_000);
     t.rtt.backoff = 0;
   }
-  t.rttProbe = null;
+  t.rttProbeAt = -1;
   void seg;
 }
 

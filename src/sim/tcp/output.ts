@@ -124,7 +124,7 @@ export function sendSyn(conn: Connection, synAck: boolean): void {
   if (t.sndMax !== t.iss) conn.traceTcp('retransmit', id ?? undefined, synAck ? 'SYN-ACK' : 'SYN');
   t.sndNxt = seqAdd(t.iss, 1);
   t.sndMax = t.sndNxt;
-  if (!t.rttProbe && !t.synRetransmitted) t.rttProbe = { seq: t.iss, sentAt: conn.now };
+  if (t.rttProbeAt < 0 && !t.synRetransmitted) timeSegment(t, t.iss, conn.now);
   conn.restartRto(synAck ? onSynAckTimeout : onSynTimeout);
 }
 
@@ -150,12 +150,12 @@ function synTimeout(conn: Connection, synAck: boolean): void {
   }
   t.rtt.backoff++;
   t.synRetransmitted = true;
-  t.rttProbe = null;
+  t.rttProbeAt = -1;
   t.stats.retransmissions++;
   sendSyn(conn, t.state !== 'SYN-SENT');
   if (closedBeforeSynAcked) {
     output(conn); // the FIN follows the SYN-ACK again
-    t.rttProbe = null; // Karn: nothing sent in a retransmission round is timed
+    t.rttProbeAt = -1; // Karn: nothing sent in a retransmission round is timed
   }
 }
 
@@ -239,6 +239,12 @@ function nagleHolds(t: Tcb): boolean {
   return seqGt(t.sndSml, t.sndUna) && seqLe(t.sndSml, t.sndNxt);
 }
 
+/** Time the segment starting at `seq` for an RTT sample (two numbers in the TCB: no object per sample). */
+function timeSegment(t: Tcb, seq: number, now: number): void {
+  t.rttProbeSeq = seq;
+  t.rttProbeAt = now;
+}
+
 /** Send `len` bytes from `seq` (new or again), with FIN when `fin`. Advances SND.NXT when sending from it. */
 export function sendData(conn: Connection, seq: number, len: number, fin: boolean, what?: 'fast-retransmit' | 'sack-retransmit' | 'retransmit'): void {
   const t = conn.tcb;
@@ -252,10 +258,10 @@ export function sendData(conn: Connection, seq: number, len: number, fin: boolea
   const id = emit(conn, flags, seq, payload);
   if (again) {
     t.stats.retransmissions++;
-    t.rttProbe = null; // Karn: no sample from anything sent twice
+    t.rttProbeAt = -1; // Karn: no sample from anything sent twice
     conn.traceTcp(what ?? 'retransmit', id ?? undefined);
-  } else if (!t.rttProbe) {
-    t.rttProbe = { seq, sentAt: conn.now };
+  } else if (t.rttProbeAt < 0) {
+    timeSegment(t, seq, conn.now);
   }
   if (seq === t.sndNxt) t.sndNxt = end;
   if (seqGt(end, t.sndMax)) t.sndMax = end;
@@ -288,7 +294,7 @@ export function onRtoExpired(conn: Connection): void {
   t.rtt.backoff++;
   t.sndNxt = t.sndUna;
   t.rtxNext = t.sndUna;
-  t.rttProbe = null;
+  t.rttProbeAt = -1;
   const len = Math.min(t.sendMss, unsentBytes(t));
   const fin = t.finQueued && len === unsentBytes(t);
   conn.cancelTimer('rto');

@@ -136,8 +136,10 @@ export interface Tcb {
   sndSml: number;
 
   readonly rtt: RttState;
-  /** A timed segment for an RTT sample without timestamps; cleared on retransmission (Karn). */
-  rttProbe: { seq: number; sentAt: SimTime } | null;
+  /** When the segment timed for an RTT sample was sent, or −1 when none is; cleared on retransmission (Karn). */
+  rttProbeAt: SimTime;
+  /** The timed segment's first sequence number, while rttProbeAt ≥ 0. */
+  rttProbeSeq: number;
   /** SYN or SYN-ACK was retransmitted: RTO restarts at 3 s once data flows (RFC 6298 (5.7)). */
   synRetransmitted: boolean;
   readonly cc: CongestionState;
@@ -217,7 +219,8 @@ export function newTcb(init: TcbInit): Tcb {
     lastDataAt: -1,
     sndSml: init.iss,
     rtt: newRttState(init.profile.rtoInitialUs),
-    rttProbe: null,
+    rttProbeAt: -1,
+    rttProbeSeq: 0,
     synRetransmitted: false,
     cc: newCongestionState(mss, init.profile.initialWindowSegments, init.iss),
     scoreboard: new Scoreboard(),
