@@ -21,27 +21,40 @@ export function tsNow(conn: Connection): number {
 const NOP: TcpOption = { kind: 'nop' };
 const SACK_PERMITTED: TcpOption = { kind: 'sack-permitted' };
 
-/** Options of our SYN or SYN-ACK, in the profile's order. A SYN-ACK carries only what the SYN offered. */
-export function synOptions(conn: Connection, synAck: boolean): TcpOption[] {
+/** The options of a SYN or SYN-ACK: rewritten per SYN like `stamp` below (the encoder copies them before emit() returns). */
+const synMss = { kind: 'mss' as const, mss: 0 };
+const synWscale = { kind: 'wscale' as const, shift: 0 };
+const synStamp = { kind: 'timestamps' as const, tsVal: 0, tsEcr: 0 };
+const synList: TcpOption[] = [];
+
+/**
+ * Options of our SYN or SYN-ACK, in the profile's order. A SYN-ACK carries
+ * only what the SYN offered. The list is reused: valid until the next call.
+ */
+export function synOptions(conn: Connection, synAck: boolean): readonly TcpOption[] {
   const t = conn.tcb;
   const o = t.options;
   const ws = synAck ? t.sndWscale >= 0 && t.rcvWscale > 0 : o.windowScaling;
   const sack = synAck ? t.sackOk : o.sack;
   const ts = synAck ? t.tsOk : o.timestamps;
-  const list: TcpOption[] = [{ kind: 'mss', mss: t.rcvMss }];
-  const wscale: TcpOption = { kind: 'wscale', shift: synAck ? t.rcvWscale : t.offeredWscale };
-  const stamp: TcpOption = { kind: 'timestamps', tsVal: tsNow(conn), tsEcr: synAck ? t.tsRecent : 0 };
+  synMss.mss = t.rcvMss;
+  synWscale.shift = synAck ? t.rcvWscale : t.offeredWscale;
+  synStamp.tsVal = tsNow(conn);
+  synStamp.tsEcr = synAck ? t.tsRecent : 0;
+  const list = synList;
+  list.length = 0;
+  list.push(synMss);
   if (t.profile.synOptionOrder === 'bsd') {
-    if (ws) list.push(NOP, wscale);
+    if (ws) list.push(NOP, synWscale);
     if (sack) list.push(SACK_PERMITTED);
-    if (ts) list.push(stamp);
+    if (ts) list.push(synStamp);
     return list;
   }
   // Linux tcp_options_write(): MSS, then SACK-permitted folded into the timestamp word, then window scale.
-  if (ts && sack) list.push(SACK_PERMITTED, stamp);
-  else if (ts) list.push(NOP, NOP, stamp);
+  if (ts && sack) list.push(SACK_PERMITTED, synStamp);
+  else if (ts) list.push(NOP, NOP, synStamp);
   else if (sack) list.push(NOP, NOP, SACK_PERMITTED);
-  if (ws) list.push(NOP, wscale);
+  if (ws) list.push(NOP, synWscale);
   return list;
 }
 
