@@ -12,7 +12,7 @@ import { tcpProfile } from '../../sim/tcp/profile';
 import type { Connection } from '../../sim/tcp/connection';
 import { detachConnection, exportConnection, importConnection, validateRepairState, type TcpRepairState } from '../../sim/tcp/repair';
 import { seqAdd, seqDiff } from '../../sim/tcp/seq';
-import { TcpLayer } from '../../sim/tcp/tcp-layer';
+import { connectionKey, TcpLayer } from '../../sim/tcp/tcp-layer';
 import { ipv4AddressOrThrow as ip } from '../../sim/wire/ipv4-address';
 import { TcpFlag } from '../../sim/wire/types';
 import { xstateTcpControl } from '../tcp-control';
@@ -113,7 +113,7 @@ describe('export, validate, import: the client never notices', () => {
     });
     expect(t.options).toEqual(server.tcb.options);
     expect(imported.peek()).toEqual(FIRST.subarray(1000));
-    expect(server2Tcp.connections.get(`${s.localAddress}:${s.localPort}:${s.remoteAddress}:${s.remotePort}`)).toBe(imported);
+    expect(server2Tcp.connections.get(connectionKey(s))).toBe(imported);
     // Unacknowledged data: the new owner guards it with its own retransmission timer.
     expect(imported.hasTimer('rto')).toBe(true);
 
