@@ -48,6 +48,10 @@ test('scale-1000: aggregate topology with counts and rates, and a ladder filtere
   await expect(page.locator('.ladder-view')).toHaveAttribute('data-focus', client);
   await expect(ladder.locator('g.lane-head[data-role="client"]')).toHaveCount(1);
   await expect(ladder.locator('g.lane-head[data-role="client"]')).toHaveAttribute('data-lane', `node:${client}`);
+  // The topology's owner note and ribbon follow the chosen client's connection.
+  const owner = buildTopology(run, step, { focusClient: client }).owner;
+  expect(owner?.client).toBe(client);
+  await expect(topology.locator('p.viz-note[aria-live="polite"]')).toContainText(`Connection ${owner?.conn ?? '?'} `);
   const expected = new Set(buildLadder(run, step, { focus: client }).arrows.map((a) => String(a.eventIndex)));
   const drawn = ladder.locator('g.arrow[data-kind="tcp"]');
   await expect(drawn.first()).toBeVisible();

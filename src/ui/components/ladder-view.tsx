@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useLabStore } from '../store/lab-store';
 import type { LabRun } from '../viewmodel/lab-run';
 import { buildLadder, ladderChoices, type LadderChoice } from '../viewmodel/ladder-model';
 import { ladderLayout, ladderWindow, renderLadder, renderLadderHeader } from '../viz/ladder';
@@ -23,7 +24,8 @@ export interface LadderViewProps {
 export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
   const titleId = useId();
   const noteId = useId();
-  const [chosen, choose] = useChosenClient(run, selected);
+  const chosen = useLabStore((s) => s.ladderFocus);
+  const choose = useLabStore((s) => s.setLadderFocus);
   const model = useMemo(() => buildLadder(run, step, { selected, focus: chosen }), [run, step, selected, chosen]);
   const layout = useMemo(() => ladderLayout(model), [model]);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -129,23 +131,6 @@ export function LadderView({ run, step, onSelect, selected }: LadderViewProps) {
       <LadderLegend />
     </section>
   );
-}
-
-/**
- * Which client's connection the scale view's ladder shows: the one chosen in the picker until a new
- * selection (a packet or step clicked anywhere) moves the focus to that selection's client. Kept per run
- * in this component, so it survives stepping and scrubbing (the lab store, not this view, would keep it
- * across reloads and in share links).
- */
-function useChosenClient(run: LabRun, selected: number | null): [string | null, (client: string) => void] {
-  const [choice, setChoice] = useState<{ run: LabRun; client: string } | null>(null);
-  const [seen, setSeen] = useState(selected);
-  if (seen !== selected) {
-    // Adjusting state while rendering (React's pattern for "reset on prop change"): a new selection wins.
-    setSeen(selected);
-    if (selected !== null) setChoice(null);
-  }
-  return [choice?.run === run ? choice.client : null, (client) => setChoice({ run, client })];
 }
 
 /** A searchable list of the run's client connections (a combobox: type to filter, pick to show it). */

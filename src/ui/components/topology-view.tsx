@@ -48,7 +48,9 @@ const keepInSvg = (f: FlightView, step: number): boolean => f.selected || f.even
  */
 export function TopologyView({ run, step, onSelect, selected, timeUs }: TopologyViewProps) {
   const titleId = useId();
-  const model = useMemo(() => buildTopology(run, step, timeUs === undefined ? { selected } : { selected, timeUs }), [run, step, selected, timeUs]);
+  // The ladder's chosen connection (scale view): the owner ribbon and note follow the same client.
+  const focusClient = useLabStore((s) => s.ladderFocus);
+  const model = useMemo(() => buildTopology(run, step, timeUs === undefined ? { selected, focusClient } : { selected, focusClient, timeUs }), [run, step, selected, focusClient, timeUs]);
   const ref = useRef<SVGGElement>(null);
   const wantCanvas = packetLayer(model.flights.length) === 'canvas';
   const [lib, setLib] = useState<PacketLib | null>(null);

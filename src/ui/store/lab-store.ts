@@ -41,6 +41,13 @@ export interface LabState {
   readonly speed: number;
   /** A trace entry picked for the inspector. */
   readonly selected: number | null;
+  /**
+   * The client whose connection the scale view's ladder ("Connection shown") and the topology's owner
+   * follow, when one was chosen; a new selection moves the focus to its client instead (null here).
+   * Cleared with the run (scenario, seed, edits); not part of a share link.
+   */
+  readonly ladderFocus: string | null;
+  readonly setLadderFocus: (client: string | null) => void;
   readonly urlError: string | null;
   readonly shortcutsOpen: boolean;
   /** Faults added by clicking on objects: the run forks where the first one bites. */
@@ -163,15 +170,18 @@ export const useLabStore = create<LabState>()((set) => ({
   panels: [],
   setPanel: (name, open) => set((s) => ({ panels: open ? (s.panels.includes(name) ? s.panels : [...s.panels, name]) : s.panels.filter((p) => p !== name) })),
   setTitle: (title) => set({ title }),
-  restore: (state) => set({ ...state, playing: false }),
+  restore: (state) => set({ ...state, playing: false, ladderFocus: null }),
   edits: {},
-  applyEdits: (edits) => set({ edits, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
-  setScenario: (scenario) => set({ scenario, edits: {}, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
-  setSeed: (seed) => set({ seed, step: -1, selected: null, playing: false, faults: [], crash: null, refusing: [] }),
+  applyEdits: (edits) => set({ edits, step: -1, selected: null, ladderFocus: null, playing: false, faults: [], crash: null, refusing: [] }),
+  setScenario: (scenario) => set({ scenario, edits: {}, step: -1, selected: null, ladderFocus: null, playing: false, faults: [], crash: null, refusing: [] }),
+  setSeed: (seed) => set({ seed, step: -1, selected: null, ladderFocus: null, playing: false, faults: [], crash: null, refusing: [] }),
   setStep: (step) => set({ step }),
   setPlaying: (playing) => set((s) => ({ playing, heldStep: s.step })),
   playTo: (step, refreshPanels) => set(refreshPanels ? { step, heldStep: step } : { step }),
   setSpeed: (speed) => set({ speed }),
-  select: (selected) => set({ selected }),
+  // A new selection (a packet or step clicked anywhere) moves the focus to that selection's client.
+  select: (selected) => set((s) => (selected !== null && selected !== s.selected ? { selected, ladderFocus: null } : { selected })),
+  ladderFocus: null,
+  setLadderFocus: (ladderFocus) => set({ ladderFocus }),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
 }));

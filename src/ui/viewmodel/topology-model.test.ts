@@ -163,6 +163,19 @@ describe('connection owner', () => {
     expect(owners.size).toBeGreaterThanOrEqual(3);
   });
 
+  it('follows a chosen client (the ladder’s "Connection shown") over the selection, and ignores an unknown one', () => {
+    const r = run('http-transfer', { clients: 3 });
+    const last = r.events.length - 1;
+    const firstOf = (client: string) => r.events.find((e) => e.kind === 'packet-send' && e.node === client);
+    const ofClient1 = firstOf('client1');
+    if (!ofClient1 || !firstOf('client2')) throw new Error('http-transfer with 3 clients has no client2 packets');
+    const chosen = buildTopology(r, last, { selected: ofClient1.index, focusClient: 'client2' });
+    expect(chosen.owner?.client).toBe('client2');
+    expect(chosen.owner?.conn).not.toBe(buildTopology(r, last, { selected: ofClient1.index }).owner?.conn);
+    expect(chosen.nodes.filter((n) => n.focus).map((n) => n.name)).toEqual(['client2']);
+    expect(buildTopology(r, last, { focusClient: 'nobody' }).owner).toEqual(buildTopology(r, last).owner);
+  });
+
   it('is none before the handshake completes', () => {
     const r = run('http-transfer');
     expect(buildTopology(r, 0).owner).toMatchObject({ conn, owner: null, ribbon: [] });

@@ -113,6 +113,8 @@ export interface TopologyOptions {
   readonly selected?: number | null;
   /** Display time in µs; default the step's time. A UI clock may move it between steps. */
   readonly timeUs?: number;
+  /** A client chosen to follow (the scale view's "Connection shown"): it wins over the selection's client. */
+  readonly focusClient?: string | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -271,12 +273,16 @@ function connections(events: readonly TraceEntry[]): string[] {
   return [...seen];
 }
 
-/** The focused connection: the selected event's, else the focused client's latest one installed by the step, else its first. */
-export function focusConnection(run: LabRun, step: number, selected: number | null): { conn: string; client: string | null } | null {
+/**
+ * The focused connection: a chosen client's latest one installed by the step (else its first); else the
+ * selected event's; else the selected event's client's (or the first client's) latest, else first.
+ */
+export function focusConnection(run: LabRun, step: number, selected: number | null, chosen: string | null = null): { conn: string; client: string | null } | null {
   const analysis = analyseRun(run);
   const index = topologyIndex(run);
   const clientOfConn = (conn: string): string | null => connClient(conn, analysis.clientOf);
   const selectedEvent = selected === null ? undefined : run.events[selected];
+  if (chosen !== null && analysis.clients.includes(chosen)) return latestConnection(run, index, step, chosen, clientOfConn);
   if (selectedEvent) {
     const direct = 'conn' in selectedEvent && index.connSet.has(selectedEvent.conn) ? selectedEvent.conn : null;
     const packetConn = 'packetId' in selectedEvent ? analysis.packets.get(selectedEvent.kind === 'packet-duplicate' ? selectedEvent.copyId : selectedEvent.packetId)?.conn : undefined;
@@ -284,7 +290,11 @@ export function focusConnection(run: LabRun, step: number, selected: number | nu
     if (conn) return { conn, client: clientOfConn(conn) };
   }
   const client = (selectedEvent ? clientOfEvent(analysis, selectedEvent) : null) ?? analysis.clients[0] ?? null;
-  // The client's latest install by the step, else its first connection.
+  return latestConnection(run, index, step, client, clientOfConn);
+}
+
+/** The client's latest install by the step, else its first connection (any client's when null). */
+function latestConnection(run: LabRun, index: TopologyIndex, step: number, client: string | null, clientOfConn: (conn: string) => string | null): { conn: string; client: string | null } | null {
   const installs = client === null ? index.allInstalls : (index.installs.get(client) ?? []);
   const latest = lastUpTo(installs, Math.min(step, run.events.length - 1))?.conn ?? null;
   const conn = latest ?? (client === null ? index.conns[0] : index.conns.find((c) => clientOfConn(c) === client)) ?? null;
@@ -351,7 +361,7 @@ export function buildTopology(run: LabRun, step: number, options: TopologyOption
   const timeUs = options.timeUs ?? (last >= 0 ? (run.events[last]?.time ?? 0) : null);
 
   const index = topologyIndex(run);
-  const focus = focusConnection(run, last, selected);
+  const focus = focusConnection(run, last, selected, options.focusClient ?? null);
   const ownership = focus ? foldOwner(run.events, index.ownerEntries.get(focus.conn) ?? [], last, focus.conn) : null;
   // A grouped client's links are its group's: the ribbon starts at the group.
   const ribbonStart = focus?.client ? (layout.groupOf.get(focus.client) ?? focus.client) : null;
