@@ -397,32 +397,60 @@ export function buildTopology(run: LabRun, step: number, options: TopologyOption
   return { width: layout.width, height: layout.height, step: last, timeUs, nodes, links: layout.links, flights, owner, dvipa: run.topology.dvipa, scale };
 }
 
+/** What a hop's flight is, whatever the time: computed once per hop and layout, so a frame only places it. */
+interface HopStatic {
+  readonly layout: TopologyLayout;
+  readonly id: string;
+  readonly link: TopologyLinkView | null;
+  /** The geometry it moves along, and whether against the link's direction. */
+  readonly geometry: LinkGeometry;
+  readonly reverse: boolean;
+  readonly kind: MessageKind;
+  readonly shape: PacketShape;
+  readonly label: string;
+}
+
+const hopStatics = new WeakMap<PacketHop, HopStatic>();
+
+function hopStatic(analysis: RunAnalysis, layout: TopologyLayout, h: PacketHop): HopStatic {
+  const cached = hopStatics.get(h);
+  if (cached?.layout === layout) return cached;
+  const info = analysis.packets.get(h.packetId);
+  const link = layout.linkOf.get(`${h.fromNode}|${h.fromIface}`) ?? null;
+  const kind = info?.kind ?? 'other';
+  let geometry: LinkGeometry;
+  let reverse = false;
+  // A grouped client sends from its group's end of the aggregate link.
+  if (link) {
+    geometry = link.geometry;
+    reverse = link.a !== (layout.groupOf.get(h.fromNode) ?? h.fromNode);
+  } else {
+    const a = layout.positions.get(h.fromNode) ?? { x: 0, y: 0 };
+    const b = (h.toNode !== null ? layout.positions.get(h.toNode) : undefined) ?? a;
+    geometry = { type: 'line', from: a, to: b };
+  }
+  const result: HopStatic = { layout, id: `p${h.packetId}`, link, geometry, reverse, kind, shape: shapeOf(kind), label: info?.label ?? `packet #${h.packetId}` };
+  hopStatics.set(h, result);
+  return result;
+}
+
 function flightsAt(analysis: RunAnalysis, layout: TopologyLayout, hops: readonly PacketHop[], timeUs: number, selected: number | null): FlightView[] {
   const out: FlightView[] = [];
   for (const h of hops) {
-    const info = analysis.packets.get(h.packetId);
-    const link = layout.linkOf.get(`${h.fromNode}|${h.fromIface}`) ?? null;
+    const hop = hopStatic(analysis, layout, h);
     const span = (h.endTime ?? h.startTime) - h.startTime;
     const progress = span > 0 ? Math.max(0, Math.min(1, (timeUs - h.startTime) / span)) : 0;
-    let point: Point;
-    // A grouped client sends from its group's end of the aggregate link.
-    if (link) point = pointOnLink(link.geometry, progress, link.a !== (layout.groupOf.get(h.fromNode) ?? h.fromNode));
-    else {
-      const a = layout.positions.get(h.fromNode) ?? { x: 0, y: 0 };
-      const b = (h.toNode !== null ? layout.positions.get(h.toNode) : undefined) ?? a;
-      point = pointOnLink({ type: 'line', from: a, to: b }, progress, false);
-    }
-    const kind = info?.kind ?? 'other';
+    const point = pointOnLink(hop.geometry, progress, hop.reverse);
     out.push({
-      id: `p${h.packetId}`,
+      id: hop.id,
       packetId: h.packetId,
       eventIndex: h.startIndex,
-      link: link?.id ?? null,
+      link: hop.link?.id ?? null,
       from: h.fromNode,
       to: h.toNode,
-      kind,
-      shape: shapeOf(kind),
-      label: info?.label ?? `packet #${h.packetId}`,
+      kind: hop.kind,
+      shape: hop.shape,
+      label: hop.label,
       progress,
       x: point.x,
       y: point.y,
