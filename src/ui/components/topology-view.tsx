@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { formatSimTime } from '../../sim/core/time';
 import type { LabRun } from '../viewmodel/lab-run';
 import { buildTopology, type FlightView } from '../viewmodel/topology-model';
@@ -129,11 +129,14 @@ export function TopologyView({ run, step, onSelect, selected, timeUs }: Topology
 function scaleClients(scale: ScaleView | null): string {
   if (!scale) return '';
   const clients = scale.groups.reduce((n, g) => n + g.clients.length, 0);
-  return `, and ${clients.toLocaleString('en')} clients in ${scale.groups.length} groups`;
+  return `, and ${COUNT_FORMAT.format(clients)} clients in ${scale.groups.length} groups`;
 }
 
-/** What a client group's numbers and a link's label mean. */
-function ScaleLegend() {
+/** One formatter for the page: toLocaleString builds a new one on every call (every frame while playing). */
+const COUNT_FORMAT = new Intl.NumberFormat('en');
+
+/** What a client group's numbers and a link's label mean (the same on every step). */
+const ScaleLegend = memo(function ScaleLegend() {
   const swatch = (phase: string) => <span className={`scale-legend-swatch phase-${phase}`} aria-hidden="true" />;
   return (
     <li>
@@ -141,7 +144,7 @@ function ScaleLegend() {
       flight, and packets and bytes per second over the last {RATE_WINDOW_US / 1000} ms of simulated time.
     </li>
   );
-}
+});
 
 let reducedMotion: MediaQueryList | null | undefined;
 
