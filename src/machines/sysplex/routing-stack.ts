@@ -7,7 +7,8 @@
  * a connection owned elsewhere is forwarded over XCF, a frozen one is held (or
  * dropped) until its transfer ends.
  */
-import { createActor, setup, type ActorRefFrom } from 'xstate';
+import { createActor, type ActorRefFrom } from 'xstate';
+import { routingStackMachine } from './routing-stack.machine';
 import type { IpDelivery } from '../../sim/net/host';
 import type { UdpDatagram, UdpSocket } from '../../sim/net/udp';
 import { UdpLayer } from '../../sim/net/udp';
@@ -38,31 +39,6 @@ export function connIdOf(c: Connection): ConnId {
 /** What to do with client segments that arrive while their connection is frozen. */
 export type FreezePolicy = 'queue' | 'drop';
 
-/** Events of the routing stack's lifecycle. */
-export type RoutingStackEvent = { type: 'ROUTING_APP_REGISTERED' } | { type: 'TARGETS_CHANGED' } | { type: 'CRASHED' } | { type: 'RESTARTED' };
-
-/**
- * The lifecycle of the routing stack: under the patent it distributes once a
- * routing app has registered; under SYN-time distribution (Sysplex
- * Distributor) the stack picks targets itself, so it distributes from the
- * start. A crash takes it down; a restart begins again with empty tables.
- */
-export const routingStackMachine = setup({
-  types: { events: {} as RoutingStackEvent, context: {} as { synTime: boolean }, input: {} as { synTime: boolean } },
-  actions: { pushTargets: () => undefined },
-  guards: { distributesOnSyn: ({ context }) => context.synTime },
-}).createMachine({
-  id: 'routing-stack',
-  context: ({ input }) => ({ synTime: input.synTime }),
-  initial: 'starting',
-  states: {
-    // XState has no initial state chosen by input: this transient state chooses, and is never traced.
-    starting: { always: [{ guard: 'distributesOnSyn', target: 'distributing' }, { target: 'waitingForRoutingApp' }] },
-    waitingForRoutingApp: { on: { ROUTING_APP_REGISTERED: { target: 'distributing', actions: 'pushTargets' }, TARGETS_CHANGED: {}, CRASHED: 'down' } },
-    distributing: { on: { TARGETS_CHANGED: { actions: 'pushTargets' }, ROUTING_APP_REGISTERED: { actions: 'pushTargets' }, CRASHED: 'down' } },
-    down: { on: { RESTARTED: 'starting' } },
-  },
-});
 
 interface Transfer {
   readonly id: number;

@@ -10,7 +10,8 @@
  * connections whose SYN the routing stack forwarded to it: its listening app
  * accepts them on the DVIPA as its own, and it answers the client directly.
  */
-import { createActor, setup, type ActorRefFrom } from 'xstate';
+import { createActor, type ActorRefFrom } from 'xstate';
+import { targetStackMachine } from './target-stack.machine';
 import type { Host, IpDelivery } from '../../sim/net/host';
 import { IpProtocol } from '../../sim/wire/types';
 import { connectionKey } from '../../sim/tcp/tcp-layer';
@@ -29,28 +30,6 @@ import { connIdOf } from './routing-stack';
 import { startTransfer } from './transfer-actor';
 import { traceStates } from './trace-states';
 
-/** Events of a target stack's lifecycle. */
-export type TargetStackEvent = { type: 'APP_REGISTERED' } | { type: 'APP_LISTENING' } | { type: 'CRASHED' };
-
-/**
- * Lifecycle of a target stack: it serves once an app listens on the DVIPA
- * port — after registering on the control socket (the patent), or straight
- * away as a server behind Sysplex Distributor, which registers nothing. A
- * crash takes it down for good: the lab restarts only routing stacks.
- */
-export const targetStackMachine = setup({
-  types: { events: {} as TargetStackEvent },
-}).createMachine({
-  id: 'target-stack',
-  initial: 'joined',
-  states: {
-    joined: { on: { APP_REGISTERED: 'appRegistered', APP_LISTENING: 'serving', CRASHED: 'down' } },
-    appRegistered: { on: { APP_LISTENING: 'serving', CRASHED: 'down' } },
-    serving: { on: { APP_LISTENING: {}, APP_REGISTERED: {}, CRASHED: 'down' } },
-    // Not `type: 'final'`: XState's development build warns about any event sent to a done actor, and nothing waits for this one to finish.
-    down: {},
-  },
-});
 
 interface Pending {
   readonly transfer: number;

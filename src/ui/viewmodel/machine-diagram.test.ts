@@ -2,8 +2,8 @@
 // has the eleven RFC 9293 states and exactly the transitions the machine
 // declares (self-transitions aside), so the picture cannot drift from the code.
 import { describe, expect, it } from 'vitest';
-import { routingStackMachine } from '../../machines/sysplex/routing-stack';
-import { targetStackMachine } from '../../machines/sysplex/target-stack';
+import { routingStackMachine } from '../../machines/sysplex/routing-stack.machine';
+import { targetStackMachine } from '../../machines/sysplex/target-stack.machine';
 import { vipaStatusMachine } from '../../machines/sysplex/vipa-status.machine';
 import { tcpConnectionMachine } from '../../machines/tcp-connection.machine';
 import { TCP_STATES } from '../../sim/tcp/control';

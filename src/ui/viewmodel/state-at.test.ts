@@ -43,8 +43,8 @@ describe('the sysplex machines at a step', () => {
     const { routingConnectionMachine } = await import('../../machines/sysplex/apps/routing-app.machine');
     const { targetConnectionMachine } = await import('../../machines/sysplex/apps/target-app.machine');
     const { transferMachine } = await import('../../machines/sysplex/transfer.machine');
-    const { routingStackMachine } = await import('../../machines/sysplex/routing-stack');
-    const { targetStackMachine } = await import('../../machines/sysplex/target-stack');
+    const { routingStackMachine } = await import('../../machines/sysplex/routing-stack.machine');
+    const { targetStackMachine } = await import('../../machines/sysplex/target-stack.machine');
     const { vipaStatusMachine } = await import('../../machines/sysplex/vipa-status.machine');
     const definitions: Record<string, AnyStateMachine> = { 'routing-app': routingConnectionMachine, transfer: transferMachine, 'target-app': targetConnectionMachine, 'routing-stack': routingStackMachine, 'target-stack': targetStackMachine, 'vipa-status': vipaStatusMachine };
     for (const id of ['http-transfer', 'reject-second-target', 're-transfer', 'all-reject', 'takeback', 'target-crash', 'syn-roundrobin']) {
