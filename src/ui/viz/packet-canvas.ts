@@ -3,8 +3,8 @@
  * large scenes where thousands of SVG markers stop keeping up (see the numbers
  * in the README's "Large runs" section). Same positions, colours and shapes as
  * the SVG markers (circle TCP, square control, diamond XCF, triangle other; a
- * red cross on one that will be lost), batched into one path per shape and
- * colour so a frame is a dozen draw calls whatever the count.
+ * red cross on one that will be lost), each copied from a small picture of its
+ * marker drawn once (see SpriteAtlas) so a frame rasterises no paths.
  *
  * The canvas is a picture only (aria-hidden): the SVG keeps the packets a
  * person can focus and select — the selected one and the current step's — and
@@ -78,10 +78,6 @@ export function sizeCanvas(canvas: HTMLCanvasElement, view: CanvasViewport): Can
   return canvas.getContext('2d');
 }
 
-function fillOf(kind: FlightView['kind'], p: PacketPalette): string {
-  return kind === 'control' ? p.control : kind === 'xcf' ? p.xcf : p.tcp;
-}
-
 /** Adds one marker's outline to the current path, centred on (x, y), in SVG user units (as PACKET_SHAPES in topology.ts). */
 function tracePacket(ctx: CanvasRenderingContext2D, shape: PacketShape, x: number, y: number): void {
   switch (shape) {
@@ -114,36 +110,98 @@ export interface PlacedPacket {
   readonly y: number;
 }
 
-/** Draws the packets in the viewport: one filled-and-haloed path per (shape, colour), then the crosses. Pure but for the canvas. */
+/**
+ * One picture per (shape, colour) and one of the cross, drawn once for a palette and zoom into an atlas
+ * canvas: a frame then copies each packet's picture to whole device pixels (drawImage of an unscaled
+ * rectangle, a plain copy when the canvas is rasterised), instead of rasterising thousands of
+ * anti-aliased arcs and polygons with their halos on every frame.
+ */
+interface SpriteAtlas {
+  readonly key: string;
+  readonly canvas: HTMLCanvasElement;
+  /** Side of one cell, in device pixels; a marker is centred in its cell. */
+  readonly cell: number;
+}
+
+const SHAPES: readonly PacketShape[] = ['circle', 'square', 'diamond', 'triangle'];
+const KINDS = 3; // tcp/other, control, xcf: the fill colours
+/** The cross's cell follows the markers' cells. */
+const CROSS = SHAPES.length * KINDS;
+/** Half a cell in user units: the largest marker (diamond, 7) and its halo, with a margin. */
+const HALF_CELL = 9;
+
+const atlases = new WeakMap<HTMLCanvasElement, SpriteAtlas>();
+
+function kindIndex(kind: FlightView['kind']): number {
+  return kind === 'control' ? 1 : kind === 'xcf' ? 2 : 0;
+}
+
+function spriteAtlas(target: HTMLCanvasElement, k: number, palette: PacketPalette): SpriteAtlas | null {
+  const key = `${k} ${palette.tcp} ${palette.control} ${palette.xcf} ${palette.halo} ${palette.drop}`;
+  const cached = atlases.get(target);
+  if (cached?.key === key) return cached;
+  const cell = Math.ceil(2 * HALF_CELL * k) + 2;
+  const canvas = (target.ownerDocument ?? document).createElement('canvas');
+  canvas.width = cell * (CROSS + 1);
+  canvas.height = cell;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  const fills = [palette.tcp, palette.control, palette.xcf];
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = palette.halo;
+  SHAPES.forEach((shape, s) => {
+    fills.forEach((fill, c) => {
+      ctx.setTransform(k, 0, 0, k, (s * KINDS + c) * cell + cell / 2, cell / 2);
+      ctx.beginPath();
+      tracePacket(ctx, shape, 0, 0);
+      ctx.fillStyle = fill;
+      ctx.fill();
+      ctx.stroke();
+    });
+  });
+  ctx.setTransform(k, 0, 0, k, CROSS * cell + cell / 2, cell / 2);
+  drawCrosses(ctx, [{ x: 0, y: 0 }], palette.drop);
+  const atlas = { key, canvas, cell };
+  atlases.set(target, atlas);
+  return atlas;
+}
+
+/**
+ * Draws the packets in the viewport, each as its marker's picture (filled, haloed), then the crosses on
+ * those that will be lost. Pure but for the canvas.
+ */
 export function drawPackets(ctx: CanvasRenderingContext2D, packets: readonly PlacedPacket[], view: CanvasViewport, palette: PacketPalette): void {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   const k = view.dpr * view.scale;
-  ctx.setTransform(k, 0, 0, k, 0, -view.top * view.dpr);
-  // Cull to the band (with a marker's margin), then group.
-  const y0 = view.top / view.scale - 10;
-  const y1 = (view.top + view.height) / view.scale + 10;
-  const groups = new Map<string, PlacedPacket[]>();
-  const crosses: PlacedPacket[] = [];
+  const atlas = spriteAtlas(ctx.canvas, k, palette);
+  if (!atlas) return;
+  const { canvas: sprites, cell } = atlas;
+  // Device pixels of a marker's cell's corner: the centre less half a cell, rounded to a whole pixel.
+  const dy = view.top * view.dpr + cell / 2;
+  const dx = cell / 2;
+  const yMax = ctx.canvas.height;
+  const xMax = ctx.canvas.width;
+  let crosses = 0;
   for (const p of packets) {
-    if (p.y < y0 || p.y > y1) continue;
-    const key = `${p.flight.shape} ${fillOf(p.flight.kind, palette)}`;
-    (groups.get(key) ?? groups.set(key, []).get(key))?.push(p);
-    if (p.flight.dropped) crosses.push(p);
+    const x = Math.round(p.x * k - dx);
+    const y = Math.round(p.y * k - dy);
+    if (y < -cell || y > yMax || x < -cell || x > xMax) continue;
+    const c = (SHAPES.indexOf(p.flight.shape) * KINDS + kindIndex(p.flight.kind)) * cell;
+    ctx.drawImage(sprites, c, 0, cell, cell, x, y, cell, cell);
+    if (p.flight.dropped) crosses++;
   }
-  ctx.lineWidth = 1.5;
-  ctx.strokeStyle = palette.halo;
-  for (const [key, group] of groups) {
-    ctx.beginPath();
-    for (const p of group) tracePacket(ctx, p.flight.shape, p.x, p.y);
-    ctx.fillStyle = key.slice(key.indexOf(' ') + 1);
-    ctx.fill();
-    ctx.stroke();
+  if (crosses === 0) return;
+  for (const p of packets) {
+    if (!p.flight.dropped) continue;
+    const x = Math.round(p.x * k - dx);
+    const y = Math.round(p.y * k - dy);
+    if (y < -cell || y > yMax || x < -cell || x > xMax) continue;
+    ctx.drawImage(sprites, CROSS * cell, 0, cell, cell, x, y, cell, cell);
   }
-  drawCrosses(ctx, crosses, palette.drop);
 }
 
-function drawCrosses(ctx: CanvasRenderingContext2D, crosses: readonly PlacedPacket[], colour: string): void {
+function drawCrosses(ctx: CanvasRenderingContext2D, crosses: readonly { readonly x: number; readonly y: number }[], colour: string): void {
   if (crosses.length === 0) return;
   ctx.beginPath();
   for (const { x, y } of crosses) {
@@ -188,7 +246,8 @@ export const GLIDE_MS = 160;
  * the person prefers reduced motion), on requestAnimationFrame.
  */
 export class PacketCanvas {
-  private drawn = new Map<string, { x: number; y: number }>();
+  /** The packets last drawn, where they were drawn (a map by id is built only when a glide needs it). */
+  private drawn: readonly PlacedPacket[] = [];
   private frame = 0;
   /** When update was last called (performance.now()). */
   private updatedAt = -Infinity;
@@ -201,18 +260,23 @@ export class PacketCanvas {
     this.frame = 0;
     const ctx = sizeCanvas(this.canvas, view);
     if (!ctx) return;
-    const from = this.drawn;
     const now = performance.now();
     // Updates closer together than a glide (playback: one a frame, each at its own display time) jump,
     // so a frame draws the packets once rather than a glide tick and then the update.
     const rapid = now - this.updatedAt < GLIDE_MS;
     this.updatedAt = now;
+    if (!animate || rapid || this.drawn.length === 0) {
+      const placed = flights.map((flight) => ({ flight, x: flight.x, y: flight.y }));
+      drawPackets(ctx, placed, view, palette);
+      this.drawn = placed;
+      return;
+    }
+    const from = new Map(this.drawn.map((p) => [p.flight.id, { x: p.x, y: p.y }]));
     const draw = (f: number): void => {
       const placed = glide(flights, from, f);
       drawPackets(ctx, placed, view, palette);
-      this.drawn = new Map(placed.map((p) => [p.flight.id, { x: p.x, y: p.y }]));
+      this.drawn = placed;
     };
-    if (!animate || rapid || from.size === 0) return draw(1);
     const start = now;
     const tick = (time: number): void => {
       const f = Math.min(1, (time - start) / GLIDE_MS);
@@ -227,6 +291,6 @@ export class PacketCanvas {
   dispose(): void {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
-    this.drawn = new Map();
+    this.drawn = [];
   }
 }

@@ -1,0 +1,59 @@
+/**
+ * The canvas layer's drawing against a recording 2D context: each packet in the band is one copy of its
+ * marker's picture to whole device pixels, centred on its position, and a lost one gets the cross on top.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FlightView } from '../viewmodel/topology-model';
+import { drawPackets, type PacketPalette } from './packet-canvas';
+
+type Call = [string, ...unknown[]];
+
+function fakeContext(width: number, height: number): { ctx: CanvasRenderingContext2D; calls: Call[]; atlasCalls: Call[] } {
+  const calls: Call[] = [];
+  const atlasCalls: Call[] = [];
+  const record = (log: Call[]): Record<string, unknown> => {
+    const fields: Record<string, unknown> = {};
+    return new Proxy(fields, {
+      get: (_target, name: string): unknown => (name in fields ? fields[name] : (...args: unknown[]) => void log.push([name, ...args])),
+      set: (_target, name: string, value: unknown) => {
+        fields[name] = value;
+        log.push([`set ${name}`, value]);
+        return true;
+      },
+    });
+  };
+  const atlasCtx = record(atlasCalls);
+  const atlas = { width: 0, height: 0, getContext: () => atlasCtx };
+  const canvas = { width, height, ownerDocument: { createElement: () => atlas } };
+  const ctx = record(calls);
+  (ctx as { canvas: unknown }).canvas = canvas;
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, calls, atlasCalls };
+}
+
+const palette: PacketPalette = { tcp: '#111', control: '#222', xcf: '#333', halo: '#fff', drop: '#f00' };
+const flight = (id: string, over: Partial<FlightView>): FlightView => ({ id, shape: 'circle', kind: 'tcp', dropped: false, x: 0, y: 0, ...over }) as FlightView;
+
+describe('drawPackets', () => {
+  it('copies one picture per packet in the band, centred on it, and crosses the lost ones last', () => {
+    const { ctx, calls, atlasCalls } = fakeContext(200, 100);
+    const view = { scale: 2, top: 50, width: 200, height: 100, dpr: 1 };
+    const a = flight('a', { shape: 'square', kind: 'control' });
+    const b = flight('b', { dropped: true });
+    const far = flight('far', {});
+    drawPackets(ctx, [
+      { flight: a, x: 20, y: 40 },
+      { flight: b, x: 50, y: 60 },
+      { flight: far, x: 50, y: 500 },
+    ], view, palette);
+    // The atlas: 12 markers and a cross, each filled (and haloed) once.
+    expect(atlasCalls.filter(([n]) => n === 'fill')).toHaveLength(12);
+    const images = calls.filter(([n]) => n === 'drawImage');
+    expect(images).toHaveLength(3);
+    const cell = Math.ceil(2 * 9 * 2) + 2;
+    // Square (index 1) in the control colour (index 1): cell 4; centred on (40, 80 - 50).
+    expect(images[0]).toEqual(['drawImage', expect.anything(), 4 * cell, 0, cell, cell, 40 - cell / 2, 30 - cell / 2, cell, cell]);
+    expect(images[1]).toEqual(['drawImage', expect.anything(), 0, 0, cell, cell, 100 - cell / 2, 70 - cell / 2, cell, cell]);
+    // The cross, after every marker.
+    expect(images[2]).toEqual(['drawImage', expect.anything(), 12 * cell, 0, cell, cell, 100 - cell / 2, 70 - cell / 2, cell, cell]);
+  });
+});
