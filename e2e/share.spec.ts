@@ -29,8 +29,10 @@ test('a link copied after forking and stepping reproduces step, fork and trace h
   await page.goto('./?scenario=http-transfer&seed=1&step=60');
   await page.locator('[data-node="SYS2"]').first().click({ button: 'right' });
   await page.getByRole('menuitem', { name: 'Crash SYS2 now' }).click();
-  const forked = await page.getByTestId('trace-hash').getAttribute('data-trace-hash');
-  expect(forked).not.toBe(hashOf('http-transfer', 1));
+  // The fork runs in the worker: wait for its run to replace the original before reading its hash.
+  const hash = page.getByTestId('trace-hash');
+  await expect(hash).not.toHaveAttribute('data-trace-hash', hashOf('http-transfer', 1));
+  const forked = await hash.getAttribute('data-trace-hash');
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
   await expect(page.locator('.step-readout')).toHaveAttribute('data-step', '65');
   await page.getByText('Every event of the run').click();
