@@ -2,20 +2,21 @@
  * The topology view as data: nodes placed by role in three columns (clients,
  * router, stacks), links with their geometry (XCF links as arcs beside the
  * stack column, loopbacks as small loops), the packets in flight at a display
- * time placed by interpolating send time → arrival time (RaftScope's rule, so
- * scrubbing is free), and the owner of the focused connection, folded from
+ * time (topology-flights.ts), and the owner of the focused connection, folded from
  * `tcb` entries up to the step exactly as the one-owner checker defines it.
  *
  * Pure: a function of (run, step, selection, display time). The layout is
  * computed once per LabRun and cached by object identity.
  */
 import { asNumber, countUpTo } from './sorted';
-import { layoutTopology, pointOnLink, type LinkGeometry, type Point, type TopologyLayout } from './topology-layout';
+import { layoutTopology, type LinkGeometry, type Point } from './topology-layout';
 export { AGGREGATE_CLIENTS_ABOVE, CLIENTS_PER_GROUP, COMPACT_CLIENTS, GROUP_HALF_HEIGHT, GROUP_HALF_WIDTH, layoutTopology, pointOnLink, STACK_HALF_HEIGHT, STACK_HALF_WIDTH, type LinkGeometry, type Point, type TopologyLayout } from './topology-layout';
 import type { TraceEntry } from '../../sim/core/trace';
 import type { LabRun, NodeRole, TopologyLink } from './lab-run';
 import { scaleView, type ScaleView } from './topology-aggregate';
-import { analyseRun, clientOfEvent, connClient, type MessageKind, type PacketHop, type RunAnalysis } from './ladder-model';
+import { analyseRun, clientOfEvent, connClient } from './ladder-model';
+import { flightsAt, hopChunks, inFlightIndexed, type FlightView, type HopChunks } from './topology-flights';
+export { inFlightAt, type FlightView, type PacketShape } from './topology-flights';
 
 /** The shape a node is drawn with (so the role never rests on colour alone). */
 export type NodeShape = 'circle' | 'diamond' | 'double-rect' | 'rect' | 'rounded';
@@ -50,31 +51,6 @@ export interface TopologyLinkView {
   readonly a: string;
   readonly b: string;
   readonly geometry: LinkGeometry;
-}
-
-/** The marker shape of a packet in flight: client traffic vs sysplex signalling. */
-export type PacketShape = 'circle' | 'square' | 'diamond' | 'triangle';
-
-/** A packet in flight at the display time. */
-export interface FlightView {
-  /** Stable key: "p<packetId>". */
-  readonly id: string;
-  readonly packetId: number;
-  /** The packet-send's index (the packet-duplicate's for a link copy): what a click selects. */
-  readonly eventIndex: number;
-  readonly link: string | null;
-  readonly from: string;
-  readonly to: string | null;
-  readonly kind: MessageKind;
-  readonly shape: PacketShape;
-  readonly label: string;
-  /** Fraction of the way from sender to receiver, in [0, 1]. */
-  readonly progress: number;
-  readonly x: number;
-  readonly y: number;
-  /** It will be lost (the trace drops it). */
-  readonly dropped: boolean;
-  readonly selected: boolean;
 }
 
 /** Who owns the focused connection at the step. */
@@ -125,60 +101,6 @@ export interface TopologyOptions {
 function latestStep(steps: readonly number[] | undefined, step: number): number | null {
   if (!steps || steps.length === 0) return null;
   return steps[countUpTo(steps, step, asNumber) - 1] ?? steps[0] ?? null;
-}
-
-/** The hops in flight at time t: sent at or before t, arriving (or lost) after t — sendTime ≤ t < arrivesAt. */
-export function inFlightAt(hops: readonly PacketHop[], timeUs: number): PacketHop[] {
-  return hops.filter((h) => h.startTime <= timeUs && h.endTime !== null && timeUs < h.endTime);
-}
-
-/** Hops per chunk of the in-flight index. */
-const CHUNK = 128;
-
-/** Each chunk of CHUNK hops: its earliest send and latest arrival, so a lookup skips the chunks that cannot be in flight. */
-interface HopChunks {
-  readonly minStart: Float64Array;
-  readonly maxEnd: Float64Array;
-}
-
-function hopChunks(hops: readonly PacketHop[]): HopChunks {
-  const n = Math.ceil(hops.length / CHUNK);
-  const minStart = new Float64Array(n).fill(Infinity);
-  const maxEnd = new Float64Array(n).fill(-Infinity);
-  hops.forEach((h, i) => {
-    const c = Math.floor(i / CHUNK);
-    minStart[c] = Math.min(minStart[c] ?? Infinity, h.startTime);
-    if (h.endTime !== null) maxEnd[c] = Math.max(maxEnd[c] ?? -Infinity, h.endTime);
-  });
-  return { minStart, maxEnd };
-}
-
-/** inFlightAt through the chunk index: the same hops in the same order, in O(chunks + hops near t). */
-function inFlightIndexed(hops: readonly PacketHop[], chunks: HopChunks, timeUs: number): PacketHop[] {
-  const out: PacketHop[] = [];
-  for (let c = 0; c < chunks.minStart.length; c++) {
-    if ((chunks.minStart[c] ?? Infinity) > timeUs || (chunks.maxEnd[c] ?? -Infinity) <= timeUs) continue;
-    const end = Math.min(hops.length, (c + 1) * CHUNK);
-    for (let i = c * CHUNK; i < end; i++) {
-      const h = hops[i];
-      if (h && h.startTime <= timeUs && h.endTime !== null && timeUs < h.endTime) out.push(h);
-    }
-  }
-  return out;
-}
-
-function shapeOf(kind: MessageKind): PacketShape {
-  switch (kind) {
-    case 'tcp':
-      return 'circle';
-    case 'control':
-      return 'square';
-    case 'xcf':
-      return 'diamond';
-    case 'udp':
-    case 'other':
-      return 'triangle';
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -395,68 +317,4 @@ export function buildTopology(run: LabRun, step: number, options: TopologyOption
   const flights = timeUs === null ? [] : flightsAt(analysis, layout, inFlightIndexed(analysis.hops, index.hopChunks, timeUs), timeUs, selected);
   const scale = scaleView(run, last, timeUs);
   return { width: layout.width, height: layout.height, step: last, timeUs, nodes, links: layout.links, flights, owner, dvipa: run.topology.dvipa, scale };
-}
-
-/** What a hop's flight is, whatever the time: computed once per hop and layout, so a frame only places it. */
-interface HopStatic {
-  readonly layout: TopologyLayout;
-  readonly id: string;
-  readonly link: TopologyLinkView | null;
-  /** The geometry it moves along, and whether against the link's direction. */
-  readonly geometry: LinkGeometry;
-  readonly reverse: boolean;
-  readonly kind: MessageKind;
-  readonly shape: PacketShape;
-  readonly label: string;
-}
-
-const hopStatics = new WeakMap<PacketHop, HopStatic>();
-
-function hopStatic(analysis: RunAnalysis, layout: TopologyLayout, h: PacketHop): HopStatic {
-  const cached = hopStatics.get(h);
-  if (cached?.layout === layout) return cached;
-  const info = analysis.packets.get(h.packetId);
-  const link = layout.linkOf.get(`${h.fromNode}|${h.fromIface}`) ?? null;
-  const kind = info?.kind ?? 'other';
-  let geometry: LinkGeometry;
-  let reverse = false;
-  // A grouped client sends from its group's end of the aggregate link.
-  if (link) {
-    geometry = link.geometry;
-    reverse = link.a !== (layout.groupOf.get(h.fromNode) ?? h.fromNode);
-  } else {
-    const a = layout.positions.get(h.fromNode) ?? { x: 0, y: 0 };
-    const b = (h.toNode !== null ? layout.positions.get(h.toNode) : undefined) ?? a;
-    geometry = { type: 'line', from: a, to: b };
-  }
-  const result: HopStatic = { layout, id: `p${h.packetId}`, link, geometry, reverse, kind, shape: shapeOf(kind), label: info?.label ?? `packet #${h.packetId}` };
-  hopStatics.set(h, result);
-  return result;
-}
-
-function flightsAt(analysis: RunAnalysis, layout: TopologyLayout, hops: readonly PacketHop[], timeUs: number, selected: number | null): FlightView[] {
-  const out: FlightView[] = [];
-  for (const h of hops) {
-    const hop = hopStatic(analysis, layout, h);
-    const span = (h.endTime ?? h.startTime) - h.startTime;
-    const progress = span > 0 ? Math.max(0, Math.min(1, (timeUs - h.startTime) / span)) : 0;
-    const point = pointOnLink(hop.geometry, progress, hop.reverse);
-    out.push({
-      id: hop.id,
-      packetId: h.packetId,
-      eventIndex: h.startIndex,
-      link: hop.link?.id ?? null,
-      from: h.fromNode,
-      to: h.toNode,
-      kind: hop.kind,
-      shape: hop.shape,
-      label: hop.label,
-      progress,
-      x: point.x,
-      y: point.y,
-      dropped: h.dropped,
-      selected: selected === h.startIndex || (selected !== null && selected === h.endIndex),
-    });
-  }
-  return out;
 }
