@@ -8,23 +8,15 @@
 // Timings on a shared 2-core machine are noisy: quote the median of several runs and the load average.
 // Code inside page.evaluate() runs in the browser (eslint.config.js gives bench-ui.mjs these globals; this file names its own).
 /* global document, requestAnimationFrame */
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { loadavg } from 'node:os';
+import { pct, withLabInBrowser } from './bench-lab.mjs';
 import { tsImport } from 'tsx/esm/api';
 
 const PORT = 4177;
 const BASE = `http://127.0.0.1:${PORT}/`;
 const SCENARIO = 'scale-1000';
 const FRAMES = Number(process.argv[2] ?? 300);
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? null : Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
-};
 const stats = (xs) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: pct(xs, 100), n: xs.length });
 
 /** The run in Node (the same code the page's worker runs) and its busiest step: the first with the most client connections live. */
@@ -90,25 +82,11 @@ async function play(page, count) {
 
 const busy = await busiestStep();
 console.error(`${SCENARIO}: ${busy.events} events, simulated in ${busy.nodeSimMs} ms in Node; busiest step ${busy.step} (${busy.live} connections live)`);
-// A private build: others building `dist` meanwhile must not swap the lazy chunks under the page.
-const outDir = mkdtempSync(join(tmpdir(), 'bench-ui-scale-'));
-execFileSync('npx', ['vite', 'build', '--configLoader', 'runner', '--outDir', outDir, '--emptyOutDir'], { stdio: 'ignore' });
-const server = spawn('npx', ['vite', 'preview', '--configLoader', 'runner', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-for (let i = 0; i < 120; i++) {
-  const up = await fetch(BASE).then((r) => r.ok, () => false);
-  if (up) break;
-  await new Promise((r) => setTimeout(r, 500));
-}
-const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 let result;
-try {
+await withLabInBrowser(PORT, async (browser) => {
   const { page, loadMs } = await open(browser, busy.step);
   const { deltas, ...seen } = await play(page, FRAMES);
   result = { scenario: SCENARIO, events: busy.events, nodeSimMs: busy.nodeSimMs, loadMs, startStep: busy.step, liveAtStart: busy.live, frame: stats(deltas), ...seen, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
   await page.close();
-} finally {
-  await browser.close();
-  process.kill(-server.pid); // npx and the vite it started
-  rmSync(outDir, { recursive: true, force: true });
-}
+});
 console.log(JSON.stringify(result, null, 2));

@@ -19,11 +19,7 @@
 // D3 views are drawn: a MutationObserver fires after React's commit and its sync effects) and
 // `frame` (key → the next animation frame after that commit, what a person can see).
 // Timings on a shared 2-core machine are noisy: compare numbers from the same run.
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { pct, withLabInBrowser } from './bench-lab.mjs';
 import { tsImport } from 'tsx/esm/api';
 
 const PORT = 4174;
@@ -35,7 +31,6 @@ if (mode === 'scale') {
   await import('./bench-ui-scale.mjs');
   process.exit(process.exitCode ?? 0);
 }
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 /** The large runs: many clients started 100 µs apart over a 500 ms client link, so thousands of segments are in flight at once
  * (the flights run stops at 1.7 s, just after its peak of 3,200, to keep it to ~38k events). */
@@ -43,10 +38,6 @@ const FLIGHTS_RUN = { scenario: 'http-transfer', seed: 1, params: { clients: 800
 const LARGE_RUN = { scenario: 'http-transfer', seed: 1, params: { clients: 520, clientSpacingUs: 100, followUps: 0, clientLink: { delayUs: 500_000 } } };
 const FLIGHT_COUNTS = [250, 500, 1000, 2000, 3000];
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? null : Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
-};
 const stats = (xs) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: pct(xs, 100) });
 
 async function shareLink(run, step) {
@@ -257,19 +248,8 @@ async function benchLarge(browser) {
   return { run: LARGE_RUN, events, loadMs, nodeSimMs: simMs, stepForward: summary(forward), stepBack: summary(back), scrub: summary(scrub), endHome: summary(endHome), nextTransfer: summary(transfer) };
 }
 
-// A private build: others building `dist` meanwhile must not swap the lazy chunks under the page.
-const outDir = mkdtempSync(join(tmpdir(), 'bench-ui-'));
-execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir'], { stdio: 'ignore' });
-const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
-// Wait for the server (loading vite.config takes seconds on a busy machine).
-for (let i = 0; i < 120; i++) {
-  const up = await fetch(BASE).then((r) => r.ok, () => false);
-  if (up) break;
-  await new Promise((r) => setTimeout(r, 500));
-}
-const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 let results;
-try {
+await withLabInBrowser(PORT, async (browser) => {
   if (mode === 'flights') results = await benchFlights(browser);
   else if (mode === 'large') results = await benchLarge(browser);
   else if (mode === 'profile') results = await benchProfile(browser);
@@ -277,9 +257,5 @@ try {
     results = [];
     for (const scenario of mode.split(',')) results.push(await benchScenario(browser, scenario));
   }
-} finally {
-  await browser.close();
-  process.kill(-server.pid); // npx and the vite it started
-  rmSync(outDir, { recursive: true, force: true });
-}
+});
 console.log(JSON.stringify(results, null, 2));
