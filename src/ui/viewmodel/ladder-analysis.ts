@@ -41,7 +41,7 @@ export interface RunAnalysis {
   readonly clientOf: ReadonlyMap<string, string>;
 }
 
-export const cache = new WeakMap<LabRun, RunAnalysis>();
+const cache = new WeakMap<LabRun, RunAnalysis>();
 
 /** The cached analysis of a run (decoding every packet once). */
 export function analyseRun(run: LabRun): RunAnalysis {
