@@ -4,7 +4,8 @@ import type { AnyScenario } from './types';
 import { scale1000 } from './scale';
 import { swarmScenario } from './swarm';
 import { sysplexSwarmScenario } from './sysplex-swarm';
-import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, synBaseWlm, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, takeback, takeover, targetCrash } from './sysplex-scenarios';
+import { allReject, freezeWindow, httpTransfer, peekedData, reTransfer, rejectSecondTarget, sameApplication, smtpTransfer, targetCrash } from './sysplex-scenarios';
+import { synBaseWlm, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, takeback, takeover } from './zos-scenarios';
 import { takeoverSwarmScenario } from './takeover-swarm';
 import { udpEchoScenario } from './udp-echo';
 

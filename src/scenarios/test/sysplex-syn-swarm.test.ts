@@ -5,7 +5,7 @@
 // transferred — with every swarm check holding.
 import { describe, expect, it } from 'vitest';
 import { drawSysplexSwarm, runSysplexSwarm } from '../sysplex-swarm';
-import { synChoices } from '../sysplex-scenarios';
+import { synChoices } from '../zos-scenarios';
 
 describe('sysplex swarm with SYN-time distribution', () => {
   const draws = Array.from({ length: 300 }, (_, i) => ({ seed: i + 1, params: drawSysplexSwarm(i + 1) }));

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEntry } from '../../sim/core/trace';
 import { parseSysplexParams, type SysplexParamsInput } from '../sysplex-params';
-import { clientsDone, invariantsHold, lastVdpt, runSysplex, synBaseWlm, synChoices, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive, type SysplexRun } from '../sysplex-scenarios';
+import { clientsDone, invariantsHold, runSysplex, type SysplexRun } from '../sysplex-scenarios';
+import { lastVdpt, synBaseWlm, synChoices, synHotStandby, synRoundRobin, synServerWlm, synWeightedActive } from '../zos-scenarios';
 import { findScenario } from '../registry';
 
 function run(input: SysplexParamsInput, seed = 1): SysplexRun {

@@ -8,7 +8,8 @@ import { createActor } from 'xstate';
 import { vipaStatusMachine, type VipaStatusEvent, type VipaStatusInput } from '../../machines/sysplex/vipa-status.machine';
 import { findScenario } from '../registry';
 import { parseSysplexParams } from '../sysplex-params';
-import { takeback, takeover, targetCrash, vipadynStatuses, type SysplexRun } from '../sysplex-scenarios';
+import { targetCrash, type SysplexRun } from '../sysplex-scenarios';
+import { takeback, takeover, vipadynStatuses } from '../zos-scenarios';
 import type { ScenarioDefinition } from '../types';
 
 function run<P>(s: ScenarioDefinition<P>, overrides: Record<string, unknown> = {}): SysplexRun {
