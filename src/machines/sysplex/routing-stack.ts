@@ -111,7 +111,7 @@ export class RoutingStack {
     const xcfSocket = this.udp.bind(XCF_PORT, (d) => this.xcfLink.receive(d), o.xcf.get(host.name));
     this.xcfLink = new XcfChannel(host.name, xcfSocket, host.sim.scheduler, (s) => o.xcf.get(s), (m) => this.onXcf(m), (t) => this.note(t));
     host.ingressHook = (d) => this.ingress(d);
-    this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }), { input: { synTime: o.distribution !== undefined } });
+    this.lifecycle = createActor(routingStackMachine.provide({ actions: { pushTargets: () => this.pushTargets() } }), { input: { mode: o.distribution !== undefined ? 'synTime' : o.proxy === true ? 'proxy' : 'patent' } });
     traceStates(this.lifecycle, { trace: host.sim.trace, node: host.name, machine: 'routing-stack' });
     this.lifecycle.start();
     this.syn = o.distribution ? new SynRouting({ host, crt: this.crt, dpt: this.dpt, xcf: o.xcf, dvipa: o.dvipa }, o.distribution) : null;

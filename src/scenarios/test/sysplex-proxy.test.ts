@@ -33,6 +33,10 @@ describe('proxy distribution', () => {
     // Not the patent: no event of the run carries a claim.
     expect(r.sim.trace.events.filter((e) => (e.claims ?? []).length > 0).map((e) => e.index)).toEqual([]);
     expect(r.sysplex.proxyApp?.name).toBe('ROUTER');
+    // The stack relays through the proxy from the start: it neither waits for a routing app nor distributes.
+    const lifecycle = r.sim.trace.events.flatMap((e) => (e.kind === 'state-change' && e.machine === 'routing-stack' ? [e.to] : []));
+    expect(lifecycle).toEqual(['proxying']);
+    expect(r.sysplex.routingStack.state).toBe('proxying');
   });
 
   it('picks the target by the policy on the first request of each connection', () => {

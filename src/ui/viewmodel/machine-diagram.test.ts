@@ -71,7 +71,8 @@ describe('machineDiagram of the stack machines', () => {
 
   it('draws the stacks’ crash arrows, and no arrow for a self-transition', () => {
     const routing = machineDiagram(routingStackMachine, ROUTING_STACK_GRID).edges;
-    expect(routing.filter((e) => e.event === 'CRASHED').map((e) => e.from).sort()).toEqual(['distributing', 'waitingForRoutingApp']);
+    expect(routing.filter((e) => e.event === 'CRASHED').map((e) => e.from).sort()).toEqual(['distributing', 'proxying', 'waitingForRoutingApp']);
+    expect(routing).toContainEqual({ from: 'starting', to: 'proxying', event: 'always', guard: 'relaysThroughProxy' });
     expect(routing).toContainEqual({ from: 'down', to: 'starting', event: 'RESTARTED' });
     expect(routing.some((e) => e.from === e.to)).toBe(false);
     const target = machineDiagram(targetStackMachine, TARGET_STACK_GRID).edges;

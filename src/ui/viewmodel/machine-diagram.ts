@@ -50,8 +50,8 @@ export const TCP_GRID: DiagramGrid = {
   'TIME-WAIT': [1, 6],
 };
 
-/** The routing stack: its start choice on top, waiting and distributing side by side, down below. */
-export const ROUTING_STACK_GRID: DiagramGrid = { starting: [1, 0], waitingForRoutingApp: [0, 1], distributing: [2, 1], down: [1, 2] };
+/** The routing stack: its start choice on top, waiting, distributing and proxying side by side, down below. */
+export const ROUTING_STACK_GRID: DiagramGrid = { starting: [1, 0], waitingForRoutingApp: [0, 1], distributing: [2, 1], proxying: [3, 1], down: [1, 2] };
 
 /** A target stack: joined to serving along the top (straight, for a server behind Sysplex Distributor), registering dipped below, down under serving. */
 export const TARGET_STACK_GRID: DiagramGrid = { joined: [0, 0], serving: [2, 0], appRegistered: [1, 1], down: [2, 1] };
