@@ -77,7 +77,7 @@ function RunArea({ result }: { result: Extract<LabRunState, { run: unknown }> })
   const panelStep = useLabStore(panelStepOf);
   const { run, folder } = result;
   const last = run.events.length - 1;
-  // A new state per call (a clone from the nearest checkpoint): once per panel step, not once per render.
+  // Once per panel step, not once per render: a step forward folds one event, and shares the tables it did not change.
   const state = useMemo(() => folder.at(panelStep), [folder, panelStep]);
   return (
     <div className="run-area" aria-busy={result.pending} data-pending={result.pending}>
@@ -229,7 +229,7 @@ const Panels = memo(function Panels({ run, step, state }: { run: import('./viewm
     <div className="panels">
       <NarrationPanel run={run} step={step} />
       <TablesPanel state={state} />
-      <TcpStateDiagram state={state} />
+      <TcpStateDiagram tcp={state.tcp} machines={state.machines} />
       <ClaimsPanel run={run} step={step} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import type { AnyStateMachine } from 'xstate';
 import { routingConnectionMachine } from '../../machines/sysplex/apps/routing-app.machine';
 import { targetConnectionMachine } from '../../machines/sysplex/apps/target-app.machine';
@@ -26,29 +26,31 @@ interface Choice {
   readonly kind: string;
   readonly machine: AnyStateMachine;
   readonly grid: DiagramGrid;
-  readonly current: (state: StateAt) => TcpView | undefined;
+  /** The state's table the instance is in: TCP machines, or the sysplex's other machines. */
+  readonly table: 'tcp' | 'machines';
+  readonly current: (table: ReadonlyMap<string, TcpView>) => TcpView | undefined;
   /** What the status line adds after the state, e.g. the connection. */
   readonly detail: (view: TcpView) => string;
 }
 
 /** The instance to show of a per-connection kind: the client's TCP connection, else the machine of this kind that changed last. */
-function latestOf(prefix: string): (state: StateAt) => TcpView | undefined {
+function latestOf(prefix: string): (table: ReadonlyMap<string, TcpView>) => TcpView | undefined {
   if (prefix === 'tcp ') {
-    return (state) => {
-      const machines = [...state.tcp.values()].filter((t) => !t.machine.endsWith('0.0.0.0:0'));
+    return (table) => {
+      const machines = [...table.values()].filter((t) => !t.machine.endsWith('0.0.0.0:0'));
       return machines.find((t) => t.node.startsWith('client')) ?? machines[0];
     };
   }
-  return (state) => {
+  return (table) => {
     let latest: TcpView | undefined;
-    for (const m of state.machines.values()) if (m.machine.startsWith(prefix) && (!latest || m.since > latest.since)) latest = m;
+    for (const m of table.values()) if (m.machine.startsWith(prefix) && (!latest || m.since > latest.since)) latest = m;
     return latest;
   };
 }
 
 function perConnection(id: string, title: string, machine: AnyStateMachine, grid: DiagramGrid = NO_GRID): Choice {
   const prefix = `${id} `;
-  return { id, title, kind: id, machine, grid, current: latestOf(prefix), detail: (v) => v.machine.slice(prefix.length) };
+  return { id, title, kind: id, machine, grid, table: id === 'tcp' ? 'tcp' : 'machines', current: latestOf(prefix), detail: (v) => v.machine.slice(prefix.length) };
 }
 
 /** Per-connection machines: one entry each, showing the instance that changed last. */
@@ -70,7 +72,7 @@ const STACK_KINDS: readonly { readonly kind: string; readonly title: (node: stri
 function stackChoice(kind: string, node: string): Choice | undefined {
   const k = STACK_KINDS.find((s) => s.kind === kind);
   if (!k) return undefined;
-  return { id: `${kind} ${node}`, title: k.title(node), kind, machine: k.machine, grid: k.grid, current: (state) => state.machines.get(`${node} ${kind}`), detail: () => '' };
+  return { id: `${kind} ${node}`, title: k.title(node), kind, machine: k.machine, grid: k.grid, table: 'machines', current: (machines) => machines.get(`${node} ${kind}`), detail: () => '' };
 }
 
 /**
@@ -79,9 +81,9 @@ function stackChoice(kind: string, node: string): Choice | undefined {
  * entry stays listed even before its machine starts, so stepping back does
  * not silently switch the panel to another machine.
  */
-function choicesAt(state: StateAt, chosenId: string): readonly Choice[] {
+function choicesAt(machines: StateAt['machines'], chosenId: string): readonly Choice[] {
   const order = (kind: string): number => STACK_KINDS.findIndex((s) => s.kind === kind);
-  const stacks = [...state.machines.values()]
+  const stacks = [...machines.values()]
     .filter((m) => order(m.machine) >= 0)
     .sort((a, b) => order(a.machine) - order(b.machine) || a.node.localeCompare(b.node, 'en', { numeric: true }))
     .flatMap((m) => stackChoice(m.machine, m.node) ?? []);
@@ -92,14 +94,19 @@ function choicesAt(state: StateAt, chosenId: string): readonly Choice[] {
   return chosen ? [...listed, chosen] : listed;
 }
 
-/** A state machine of the run, drawn from its XState definition, the current state highlighted. */
-export function TcpStateDiagram({ state }: { state: StateAt }) {
+/**
+ * A state machine of the run, drawn from its XState definition, the current state highlighted. It takes
+ * the state's two machine tables, not the state: a step that changed neither (the fold shares unchanged
+ * maps) does not render it, and one that changed the other table recomputes nothing.
+ */
+export const TcpStateDiagram = memo(function TcpStateDiagram({ tcp, machines }: Pick<StateAt, 'tcp' | 'machines'>) {
   const [chosenId, setChosenId] = useState('tcp');
-  const choices = choicesAt(state, chosenId);
+  const choices = useMemo(() => choicesAt(machines, chosenId), [machines, chosenId]);
   const choice = choices.find((c) => c.id === chosenId) ?? choices[0];
+  const table = choice ? (choice.table === 'tcp' ? tcp : machines) : null;
+  const current = useMemo(() => (choice && table ? choice.current(table) : undefined), [choice, table]);
   const selectId = useId();
   if (!choice) return null;
-  const current = choice.current(state);
   const detail = current ? choice.detail(current) : '';
   return (
     <section className="state-diagram" aria-labelledby="state-diagram-title" tabIndex={0}>
@@ -128,7 +135,7 @@ export function TcpStateDiagram({ state }: { state: StateAt }) {
       <Diagram machine={choice.machine} grid={choice.grid} kind={choice.kind} current={current?.state} title={choice.title} />
     </section>
   );
-}
+});
 
 /** Where the segment from the centre of box `a` towards the centre of box `b` leaves `a`'s border. */
 function borderPoint(a: DiagramState, b: DiagramState): { x: number; y: number } {
@@ -157,7 +164,8 @@ function Arrow({ a, b, edges, paired }: { a: DiagramState; b: DiagramState; edge
   );
 }
 
-function Diagram({ machine, grid, kind, current, title }: { machine: AnyStateMachine; grid: DiagramGrid; kind: string; current: string | undefined; title: string }) {
+/** Memoised: its props are the same on most steps (a machine and the name of its current state). */
+const Diagram = memo(function Diagram({ machine, grid, kind, current, title }: { machine: AnyStateMachine; grid: DiagramGrid; kind: string; current: string | undefined; title: string }) {
   const diagram = useMemo(() => machineDiagram(machine, grid), [machine, grid]);
   const byId = new Map(diagram.states.map((s) => [s.id, s]));
   const pairs = new Map<string, DiagramEdge[]>();
@@ -180,7 +188,7 @@ function Diagram({ machine, grid, kind, current, title }: { machine: AnyStateMac
       ))}
     </svg>
   );
-}
+});
 
 function StateBox({ s, here }: { s: DiagramState; here: boolean }) {
   const label = here ? `▶ ${s.id}` : s.id;

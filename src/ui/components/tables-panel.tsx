@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { StateAt, TcpView } from '../viewmodel/state-at';
 
 /**
@@ -22,45 +23,66 @@ function More({ shown, total, what }: { shown: number; total: number; what: stri
 
 /** IBM-style tables: CRT (netstat VCRT), DPT counters (netstat VDPT), and every TCP state machine. */
 export function TablesPanel({ state }: { state: StateAt }) {
-  const ibm = (addrPort: string): string => addrPort.replace(/:(\d+)$/, '..$1');
+  // Each table gets only its own map: a step shares the maps it did not change (see StateFolder), so the
+  // tables it did not touch are not rendered again.
   return (
     <section className="tables" aria-labelledby="tables-title" tabIndex={0}>
       <h2 id="tables-title">Tables</h2>
+      <VcrtTable crt={state.crt} />
+      <VdptTable dpt={state.dpt} />
+      {state.vipadyn.size > 0 && <VipadynTable vipadyn={state.vipadyn} />}
+      <TcpTable tcp={state.tcp} />
+    </section>
+  );
+}
+
+const ibm = (addrPort: string): string => addrPort.replace(/:(\d+)$/, '..$1');
+
+/** netstat VCRT: the first MAX_TABLE_ROWS rows. */
+const VcrtTable = memo(function VcrtTable({ crt }: { crt: StateAt['crt'] }) {
+  return (
+    <>
       <table data-table="vcrt">
         <caption>Connection routing table (netstat VCRT)</caption>
         <thead>
           <tr><th scope="col">Stack</th><th scope="col">Dest</th><th scope="col">Source</th><th scope="col">DestXCF</th></tr>
         </thead>
         <tbody>
-          {[...state.crt.values()].slice(0, MAX_TABLE_ROWS).map((r) => (
+          {[...crt.values()].slice(0, MAX_TABLE_ROWS).map((r) => (
             <tr key={`${r.stack} ${r.source}`} data-source={r.source} data-destxcf={r.destXcf}>
               <td>{r.stack}</td><td>{ibm(r.dest)}</td><td>{ibm(r.source)}</td><td>{r.destXcf}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <More shown={Math.min(state.crt.size, MAX_TABLE_ROWS)} total={state.crt.size} what="CRT rows" />
-      <VdptTable state={state} />
-      {state.vipadyn.size > 0 && <VipadynTable state={state} />}
+      <More shown={Math.min(crt.size, MAX_TABLE_ROWS)} total={crt.size} what="CRT rows" />
+    </>
+  );
+});
+
+/** Every TCP machine's state, the most recently changed MAX_TABLE_ROWS of them. */
+const TcpTable = memo(function TcpTable({ tcp }: { tcp: StateAt['tcp'] }) {
+  return (
+    <>
       <table data-table="tcp">
         <caption>TCP connections and their RFC 9293 state</caption>
         <thead>
           <tr><th scope="col">Node</th><th scope="col">Connection</th><th scope="col">State</th></tr>
         </thead>
         <tbody>
-          {recentTcp([...state.tcp.values()]).map((t) => (
+          {recentTcp([...tcp.values()]).map((t) => (
             <tr key={`${t.node} ${t.machine}`} data-state={t.state}><td>{t.node}</td><td>{t.machine.replace(/^tcp /, '')}</td><td>{t.state}</td></tr>
           ))}
         </tbody>
       </table>
-      <More shown={Math.min(state.tcp.size, MAX_TABLE_ROWS)} total={state.tcp.size} what="TCP machines (the most recently changed are shown)" />
-    </section>
+      <More shown={Math.min(tcp.size, MAX_TABLE_ROWS)} total={tcp.size} what="TCP machines (the most recently changed are shown)" />
+    </>
   );
-}
+});
 
 /** netstat VDPT: TotalConn and ActiveConn; Rdy, WLM weight and Flg when the routing stack reports them (SYN-time distribution). */
-function VdptTable({ state }: { state: StateAt }) {
-  const rows = [...state.dpt.values()];
+const VdptTable = memo(function VdptTable({ dpt }: { dpt: StateAt['dpt'] }) {
+  const rows = [...dpt.values()];
   const detail = rows.some((d) => d.reported);
   return (
     <table data-table="vdpt">
@@ -85,10 +107,10 @@ function VdptTable({ state }: { state: StateAt }) {
       </tbody>
     </table>
   );
-}
+});
 
 /** netstat VIPADYN: each stack's status for the DVIPA — Active, Backup, Moving, Quiescing (Down: the stack crashed). */
-function VipadynTable({ state }: { state: StateAt }) {
+const VipadynTable = memo(function VipadynTable({ vipadyn }: { vipadyn: StateAt['vipadyn'] }) {
   return (
     <table data-table="vipadyn">
       <caption>Dynamic VIPA status (netstat VIPADYN)</caption>
@@ -96,7 +118,7 @@ function VipadynTable({ state }: { state: StateAt }) {
         <tr><th scope="col">Stack</th><th scope="col">IPAddr/PrefixLen</th><th scope="col">Status</th><th scope="col">Origin</th><th scope="col">DistStat</th><th scope="col">Rank</th></tr>
       </thead>
       <tbody>
-        {[...state.vipadyn.values()].map((v) => (
+        {[...vipadyn.values()].map((v) => (
           <tr key={v.stack} data-stack={v.stack} data-status={v.status}>
             <td>{v.stack}</td><td>{v.dvipa}</td><td>{v.status}</td><td>{v.origin}</td><td>{v.distStat || '-'}</td><td>{v.rank ?? ''}</td>
           </tr>
@@ -104,4 +126,4 @@ function VipadynTable({ state }: { state: StateAt }) {
       </tbody>
     </table>
   );
-}
+});
