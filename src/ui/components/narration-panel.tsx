@@ -1,4 +1,6 @@
+import { memo } from 'react';
 import type { LabRun } from '../viewmodel/lab-run';
+import { neighbours } from '../viewmodel/sorted';
 import { CLAIM_TEXT, narrate } from '../viewmodel/narration';
 import { useLabStore } from '../store/lab-store';
 
@@ -21,9 +23,15 @@ export function NarrationPanel({ run, step }: { run: LabRun; step: number }) {
   );
 }
 
+/** The steps that show a claim (28–31 are shown by the steps of claims 1 and 12), ascending. */
+function claimStepsOf(run: LabRun, claim: number): readonly number[] {
+  const shownBy = claim >= 28 ? (claim === 28 || claim === 30 ? 1 : 12) : claim;
+  return run.claimSteps.get(shownBy) ?? NO_STEPS;
+}
+const NO_STEPS: readonly number[] = [];
+
 /** Claims 1–31, each linking to its first demonstrating step, with previous/next occurrence. */
 export function ClaimsPanel({ run, step }: { run: LabRun; step: number }) {
-  const setStep = useLabStore((s) => s.setStep);
   return (
     <section className="claims" aria-labelledby="claims-title" tabIndex={0}>
       <h2 id="claims-title">Patent claims</h2>
@@ -33,27 +41,32 @@ export function ClaimsPanel({ run, step }: { run: LabRun; step: number }) {
       </p>
       <ol className="claim-list">
         {Array.from({ length: 31 }, (_, i) => i + 1).map((claim) => {
-          const steps = claim >= 28 ? (run.claimSteps.get(claim === 28 || claim === 30 ? 1 : 12) ?? []) : (run.claimSteps.get(claim) ?? []);
-          const first = steps[0];
-          const next = steps.find((s) => s > step);
-          const prev = [...steps].reverse().find((s) => s < step);
-          return (
-            <li key={claim} value={claim} data-claim={claim} data-shown={steps.length > 0}>
-              {first === undefined ? (
-                <span className="claim-missing">{CLAIM_TEXT[claim]} (not in this scenario)</span>
-              ) : (
-                <>
-                  <button type="button" className="link" onClick={() => setStep(first)} aria-label={`Claim ${claim}: ${CLAIM_TEXT[claim] ?? ''} — go to its first step`}>
-                    {CLAIM_TEXT[claim]}
-                  </button>
-                  <button type="button" className="mini" disabled={prev === undefined} onClick={() => prev !== undefined && setStep(prev)} aria-label={`Previous step showing claim ${claim}`}>‹</button>
-                  <button type="button" className="mini" disabled={next === undefined} onClick={() => next !== undefined && setStep(next)} aria-label={`Next step showing claim ${claim}`}>›</button>
-                </>
-              )}
-            </li>
-          );
+          // Binary searches: a large run shows claim 1 at thousands of steps, and this runs on every step.
+          const steps = claimStepsOf(run, claim);
+          const { before, after } = neighbours(steps, step);
+          return <ClaimItem key={claim} claim={claim} first={steps[0]} prev={before} next={after} />;
         })}
       </ol>
     </section>
   );
 }
+
+/** One claim: memoised, so a step re-renders only the claims whose previous or next step it moved past. */
+const ClaimItem = memo(function ClaimItem({ claim, first, prev, next }: { claim: number; first: number | undefined; prev: number | undefined; next: number | undefined }) {
+  const setStep = useLabStore((s) => s.setStep);
+  return (
+    <li value={claim} data-claim={claim} data-shown={first !== undefined}>
+      {first === undefined ? (
+        <span className="claim-missing">{CLAIM_TEXT[claim]} (not in this scenario)</span>
+      ) : (
+        <>
+          <button type="button" className="link" onClick={() => setStep(first)} aria-label={`Claim ${claim}: ${CLAIM_TEXT[claim] ?? ''} — go to its first step`}>
+            {CLAIM_TEXT[claim]}
+          </button>
+          <button type="button" className="mini" disabled={prev === undefined} onClick={() => prev !== undefined && setStep(prev)} aria-label={`Previous step showing claim ${claim}`}>‹</button>
+          <button type="button" className="mini" disabled={next === undefined} onClick={() => next !== undefined && setStep(next)} aria-label={`Next step showing claim ${claim}`}>›</button>
+        </>
+      )}
+    </li>
+  );
+});

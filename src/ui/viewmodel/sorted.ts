@@ -15,3 +15,8 @@ export function countUpTo<T>(sorted: readonly T[], value: number, key: (item: T)
 
 /** Identity key, for lists of numbers. */
 export const asNumber = (n: number): number => n;
+
+/** The last number below `value` and the first above it in an ascending list of integers (undefined: none). */
+export function neighbours(sorted: readonly number[], value: number): { readonly before: number | undefined; readonly after: number | undefined } {
+  return { before: sorted[countUpTo(sorted, value - 1, asNumber) - 1], after: sorted[countUpTo(sorted, value, asNumber)] };
+}
