@@ -4,7 +4,7 @@
  * scenario file `npm run sim` replays, the event log. Loaded lazily (with
  * React.lazy) so none of this weighs on the first paint.
  */
-import { useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import { download, eventLogText, exportBaseName, ladderSvg, mermaidSequence, pcapFile, pcapPoints, pngBlob, scenarioJson, svgDocument } from '../export';
 import { combineParams } from '../../share/forks';
 import { useLabStore } from '../store/lab-store';
@@ -32,21 +32,13 @@ function useRunParams(scenario: string): Record<string, unknown> {
   return useMemo(() => combineParams(scenario, edits, { faults, crash, refusing }), [scenario, edits, faults, crash, refusing]);
 }
 
-/** The export menu: a disclosure named "Export" holding one button per file kind. */
-export function ExportMenu({ run, step }: ExportMenuProps) {
-  const selected = useLabStore((s) => s.selected);
-  const exportPanel = usePanel('export');
-  const params = useRunParams(run.scenario);
-  const points = useMemo(() => pcapPoints(run), [run]);
-  const [chosenPoint, setChosenPoint] = useState('');
-  const [status, setStatus] = useState('');
-  const pointId = useId();
-  const point = points.find((p) => p === chosenPoint) ?? points[0];
-  const base = exportBaseName(run);
-  const ladderName = `${base}-ladder-step${step}`;
+type SetStatus = (status: string) => void;
 
-  // Each export runs on click only (a PNG or a long ladder takes a moment) and says in the status line what happened.
-  const save = (what: string, make: () => Promise<void> | void) => (): void => {
+/** Each export runs on click only (a PNG or a long ladder takes a moment) and says in the status line what happened. */
+const saver =
+  (setStatus: SetStatus) =>
+  (what: string, make: () => Promise<void> | void) =>
+  (): void => {
     setStatus(`Saving ${what}…`);
     void Promise.resolve()
       .then(make)
@@ -55,11 +47,54 @@ export function ExportMenu({ run, step }: ExportMenuProps) {
         (e: unknown) => setStatus(`Could not save ${what}: ${e instanceof Error ? e.message : String(e)}`),
       );
   };
-  const ladderDocument = (): string => svgDocument(ladderSvg(run, { step, selected }));
+
+/**
+ * The capture point and its pcap: memoised apart from the menu, which follows the step — a large run has
+ * a capture point per client, and its list would otherwise be rendered again on every step.
+ */
+const CaptureFieldset = memo(function CaptureFieldset({ run, setStatus }: { run: LabRun; setStatus: SetStatus }) {
+  const points = useMemo(() => pcapPoints(run), [run]);
+  const [chosenPoint, setChosenPoint] = useState('');
+  const pointId = useId();
+  const point = points.find((p) => p === chosenPoint) ?? points[0];
   const savePcap = (at: CapturePoint) => (): void => {
     const file = pcapFile(run, at);
-    download(`${base}-${file.name}`, file.bytes, 'application/vnd.tcpdump.pcap');
+    download(`${exportBaseName(run)}-${file.name}`, file.bytes, 'application/vnd.tcpdump.pcap');
   };
+  return (
+    <fieldset>
+      <legend>Capture (pcap) per capture point</legend>
+      {point === undefined ? (
+        <p>This run sent no packets.</p>
+      ) : (
+        <>
+          <label htmlFor={pointId}>Capture point</label>
+          <select id={pointId} value={point} onChange={(e) => setChosenPoint(e.target.value)}>
+            {points.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+          <button type="button" onClick={saver(setStatus)(`the capture at ${point}`, savePcap(point))}>
+            Save capture (pcap)
+          </button>
+        </>
+      )}
+    </fieldset>
+  );
+});
+
+/** The export menu: a disclosure named "Export" holding one button per file kind. */
+export function ExportMenu({ run, step }: ExportMenuProps) {
+  const selected = useLabStore((s) => s.selected);
+  const exportPanel = usePanel('export');
+  const params = useRunParams(run.scenario);
+  const [status, setStatus] = useState('');
+  const base = exportBaseName(run);
+  const ladderName = `${base}-ladder-step${step}`;
+  const save = saver(setStatus);
+  const ladderDocument = (): string => svgDocument(ladderSvg(run, { step, selected }));
   const saveSvg = (): void => download(`${ladderName}.svg`, ladderDocument(), 'image/svg+xml');
   const savePng = async (): Promise<void> => download(`${ladderName}.png`, await pngBlob(ladderDocument(), PNG_SCALE), 'image/png');
   const saveMermaid = (): void => download(`${ladderName}.mmd`, mermaidSequence(run, { step, selected }), 'text/plain;charset=utf-8');
@@ -70,26 +105,7 @@ export function ExportMenu({ run, step }: ExportMenuProps) {
     <details className="export-menu" open={exportPanel.open} onToggle={exportPanel.onToggle}>
       <summary>Export</summary>
       <div className="export-menu-body">
-        <fieldset>
-          <legend>Capture (pcap) per capture point</legend>
-          {point === undefined ? (
-            <p>This run sent no packets.</p>
-          ) : (
-            <>
-              <label htmlFor={pointId}>Capture point</label>
-              <select id={pointId} value={point} onChange={(e) => setChosenPoint(e.target.value)}>
-                {points.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-              <button type="button" onClick={save(`the capture at ${point}`, savePcap(point))}>
-                Save capture (pcap)
-              </button>
-            </>
-          )}
-        </fieldset>
+        <CaptureFieldset run={run} setStatus={setStatus} />
         <fieldset>
           <legend>{step >= 0 ? `Ladder up to step ${step}` : 'Ladder (before the first step)'}</legend>
           <button type="button" onClick={save('the ladder as SVG', saveSvg)}>
