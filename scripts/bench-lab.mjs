@@ -17,11 +17,12 @@ export const pct = (xs, p) => {
 /**
  * Build the lab into a private directory (others building `dist` meanwhile must not swap the lazy
  * chunks under the page), serve it on `port`, launch Chromium, run `work(browser, base)` and clean up.
+ * `buildArgs` go to `vite build` (the step profile builds without minifying, so functions keep their names).
  */
-export async function withLabInBrowser(port, work) {
+export async function withLabInBrowser(port, work, buildArgs = []) {
   const base = `http://127.0.0.1:${port}/`;
   const outDir = mkdtempSync(join(tmpdir(), 'bench-lab-'));
-  execFileSync('npx', ['vite', 'build', '--configLoader', 'runner', '--outDir', outDir, '--emptyOutDir'], { stdio: 'ignore' });
+  execFileSync('npx', ['vite', 'build', '--configLoader', 'runner', '--outDir', outDir, '--emptyOutDir', ...buildArgs], { stdio: 'ignore' });
   const server = spawn('npx', ['vite', 'preview', '--configLoader', 'runner', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   try {
     // Wait for the server (loading vite.config takes seconds on a busy machine).

@@ -14,6 +14,12 @@
 //                                 Chromium trace: frame times, and the main thread's CPU time per frame
 //                                 in each rendering phase (script, style, layout, paint, layerize…) —
 //                                 what a frame costs, less sensitive to a busy machine than frame times.
+//   npm run bench:ui -- step-profile [n]   n (40) → steps of the large run under a Chromium trace with the
+//                                 CPU profiler (an unminified build, so functions keep their names): each slow
+//                                 step's main-thread phases and hottest functions. NO_CPU_PROFILE=1 traces
+//                                 without the profiler; TRACE_OUT=file keeps the trace for a closer look;
+//                                 SHOW=n lists the n (8) slowest steps; SETTLE_MS (1500) is the wait after load.
+//   BENCH_RAW=1                   adds each step's commit time, in order, to the step and jump results.
 //
 // Step latency is reported twice: `commit` (key → the DOM holds the new data-step and the
 // D3 views are drawn: a MutationObserver fires after React's commit and its sync effects) and
@@ -133,7 +139,8 @@ const SCRUB = `
   setter.call(scrub, String(Math.floor((((i + 1) * 7919) % 20) / 20 * (arg - 1))));
   scrub.dispatchEvent(new Event('input', { bubbles: true }));`;
 
-const summary = (t) => ({ commit: stats(t.commit), frame: stats(t.frame), n: t.commit.length });
+/** p50/p95/max of a timing; with BENCH_RAW=1 also each commit time in order (which steps were the slow ones). */
+const summary = (t) => ({ commit: stats(t.commit), frame: stats(t.frame), n: t.commit.length, ...(process.env.BENCH_RAW ? { commits: t.commit.map((x) => Math.round(x * 10) / 10) } : {}) });
 
 async function benchScenario(browser, scenario) {
   const { page, loadMs, events } = await open(browser, `${BASE}?scenario=${scenario}&seed=${scenario === 'sysplex-swarm' ? 7 : 1}`);
@@ -248,14 +255,95 @@ async function benchLarge(browser) {
   return { run: LARGE_RUN, events, loadMs, nodeSimMs: simMs, stepForward: summary(forward), stepBack: summary(back), scrub: summary(scrub), endHome: summary(endHome), nextTransfer: summary(transfer) };
 }
 
+/**
+ * Each step's main-thread work (key → commit) by phase and its hottest functions (self time), the slowest
+ * steps first; and the functions with the most self time per step over all the steps.
+ */
+function stepBreakdown(trace, commits) {
+  const main = trace.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+  const marks = trace.filter((e) => e.tid === main && e.name === 'TimeStamp' && /^step /.test(e.args?.data?.message ?? '')).sort((a, b) => a.ts - b.ts);
+  const samples = cpuSamples(trace, main);
+  const phases = [...PHASES, 'MinorGC', 'MajorGC', 'HitTest'];
+  const all = new Map();
+  const rows = marks.map((m, i) => {
+    const from = m.ts;
+    const to = from + commits[i] * 1000;
+    const inside = trace.filter((e) => e.tid === main && e.ph === 'X' && e.ts >= from && e.ts < to && phases.includes(e.name));
+    const by = {};
+    for (const e of inside) by[e.name] = Math.round(((by[e.name] ?? 0) + e.dur / 1000) * 100) / 100;
+    const self = new Map();
+    for (const s of samples) {
+      if (s.ts < from || s.ts >= to) continue;
+      self.set(s.fn, (self.get(s.fn) ?? 0) + s.dt / 1000);
+      all.set(s.fn, (all.get(s.fn) ?? 0) + s.dt / 1000 / marks.length);
+    }
+    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([fn, ms]) => `${fn} ${ms.toFixed(2)}`);
+    return { step: i, commitMs: Math.round(commits[i] * 100) / 100, phases: by, top };
+  });
+  const hottest = [...all].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, ms]) => `${fn} ${ms.toFixed(2)}`);
+  return { hottestPerStep: hottest, slowest: rows.sort((a, b) => b.commitMs - a.commitMs) };
+}
+
+/** The main thread's V8 CPU profile samples in a trace (ProfileChunk events), each with its time, its function and its interval. */
+function cpuSamples(trace, main) {
+  const id = trace.find((e) => e.name === 'Profile' && e.tid === main)?.id;
+  const nodes = new Map();
+  const out = [];
+  let last = null;
+  for (const e of trace.filter((x) => (x.name === 'Profile' || x.name === 'ProfileChunk') && x.id === id).sort((a, b) => a.ts - b.ts)) {
+    if (e.name === 'Profile') last = e.args.data.startTime;
+    const cpu = e.args?.data?.cpuProfile;
+    for (const n of cpu?.nodes ?? []) nodes.set(n.id, `${n.callFrame.functionName || '(anon)'}@${(n.callFrame.url ?? '').split('/').pop()}:${n.callFrame.lineNumber}`);
+    const deltas = e.args?.data?.timeDeltas ?? [];
+    (cpu?.samples ?? []).forEach((id, k) => {
+      last += deltas[k] ?? 0;
+      out.push({ ts: last, id });
+    });
+  }
+  return out.map((s, k) => ({ ts: s.ts, fn: nodes.get(s.id) ?? String(s.id), dt: (out[k + 1]?.ts ?? s.ts) - s.ts }));
+}
+
+/** The events of a trace recorded with transferMode ReturnAsStream. */
+async function readTraceStream(cdp, handle) {
+  let text = '';
+  for (;;) {
+    const { data, eof } = await cdp.send('IO.read', { handle, size: 1 << 22 });
+    text += data;
+    if (eof) break;
+  }
+  await cdp.send('IO.close', { handle });
+  const parsed = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+}
+
+/** → steps in the large run under a trace with the CPU profiler: where the slow ones spend their time. */
+async function benchStepProfile(browser) {
+  const { page, events } = await open(browser, await shareLink(LARGE_RUN, 50_000));
+  await page.waitForTimeout(Number(process.env.SETTLE_MS ?? 1500)); // the lazy chunks load after the first paint
+  const cdp = await page.context().newCDPSession(page);
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  // The trace stays in the browser until the end (ReturnAsStream): streaming it to this process meanwhile takes CPU from the page.
+  const profiler = process.env.NO_CPU_PROFILE ? '' : ',disabled-by-default-v8.cpu_profiler,disabled-by-default-v8.cpu_profiler.hires';
+  await cdp.send('Tracing.start', { categories: `devtools.timeline,disabled-by-default-devtools.timeline,v8,disabled-by-default-v8.gc${profiler}`, transferMode: 'ReturnAsStream' });
+  const steps = Number(process.argv[3] ?? 40);
+  const forward = await timeSteps(page, steps, `console.timeStamp('step ' + i); ${KEY('ArrowRight')}`);
+  await cdp.send('Tracing.end');
+  const trace = await readTraceStream(cdp, (await complete).stream);
+  await page.close();
+  if (process.env.TRACE_OUT) (await import('node:fs')).writeFileSync(process.env.TRACE_OUT, JSON.stringify(trace));
+  const { hottestPerStep, slowest } = stepBreakdown(trace, forward.commit);
+  return { events, stepForward: summary(forward), hottestPerStep, slowest: slowest.slice(0, Number(process.env.SHOW ?? 8)) };
+}
+
 let results;
 await withLabInBrowser(PORT, async (browser) => {
-  if (mode === 'flights') results = await benchFlights(browser);
+  if (mode === 'step-profile') results = await benchStepProfile(browser);
+  else if (mode === 'flights') results = await benchFlights(browser);
   else if (mode === 'large') results = await benchLarge(browser);
   else if (mode === 'profile') results = await benchProfile(browser);
   else {
     results = [];
     for (const scenario of mode.split(',')) results.push(await benchScenario(browser, scenario));
   }
-});
+}, mode === 'step-profile' ? ['--minify', 'false'] : []);
 console.log(JSON.stringify(results, null, 2));
