@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FlightView } from '../viewmodel/topology-model';
-import { drawPackets, type PacketPalette } from './packet-canvas';
+import { drawPackets, spriteCopies, type PacketPalette } from './packet-canvas';
 
 type Call = [string, ...unknown[]];
 
@@ -55,5 +55,24 @@ describe('drawPackets', () => {
     expect(images[1]).toEqual(['drawImage', expect.anything(), 0, 0, cell, cell, 100 - cell / 2, 70 - cell / 2, cell, cell]);
     // The cross, after every marker.
     expect(images[2]).toEqual(['drawImage', expect.anything(), 12 * cell, 0, cell, cell, 100 - cell / 2, 70 - cell / 2, cell, cell]);
+  });
+});
+
+describe('spriteCopies', () => {
+  const frame = { k: 1, top: 0, cell: 20, width: 200, height: 100 };
+  const at = (f: FlightView, x: number, y: number) => ({ flight: f, x, y });
+
+  it('copies a picture once per pixel, keeping the last copy (the one on top) in its place in the order', () => {
+    const circle = flight('a', {});
+    const square = flight('b', { shape: 'square' });
+    // Two circles land on the same pixel (30.2 and 29.9 round alike), a square between them.
+    const copies = spriteCopies([at(circle, 30.2, 40), at(square, 30, 40), at(flight('c', {}), 29.9, 40), at(flight('d', {}), 60, 40)], frame);
+    expect(copies).toEqual([3 * 1, 20, 30, 0, 20, 30, 0, 50, 30]);
+  });
+
+  it('keeps pictures that differ, or differ in pixel, and crosses each lost packet’s pixel once, after the markers', () => {
+    const lost = (id: string) => flight(id, { dropped: true });
+    const copies = spriteCopies([at(lost('a'), 30, 40), at(flight('b', { kind: 'control' }), 30, 40), at(lost('c'), 30, 40), at(lost('e'), 31, 40), at(flight('far', {}), 30, 400)], frame);
+    expect(copies).toEqual([1, 20, 30, 0, 20, 30, 0, 21, 30, 12, 20, 30, 12, 21, 30]);
   });
 });

@@ -177,28 +177,51 @@ export function drawPackets(ctx: CanvasRenderingContext2D, packets: readonly Pla
   const atlas = spriteAtlas(ctx.canvas, k, palette);
   if (!atlas) return;
   const { canvas: sprites, cell } = atlas;
-  // Device pixels of a marker's cell's corner: the centre less half a cell, rounded to a whole pixel.
-  const dy = view.top * view.dpr + cell / 2;
-  const dx = cell / 2;
-  const yMax = ctx.canvas.height;
-  const xMax = ctx.canvas.width;
-  let crosses = 0;
-  for (const p of packets) {
-    const x = Math.round(p.x * k - dx);
-    const y = Math.round(p.y * k - dy);
-    if (y < -cell || y > yMax || x < -cell || x > xMax) continue;
-    const c = (SHAPES.indexOf(p.flight.shape) * KINDS + kindIndex(p.flight.kind)) * cell;
-    ctx.drawImage(sprites, c, 0, cell, cell, x, y, cell, cell);
-    if (p.flight.dropped) crosses++;
+  const copies = spriteCopies(packets, { k, top: view.top * view.dpr, cell, width: ctx.canvas.width, height: ctx.canvas.height });
+  for (let i = 0; i < copies.length; i += 3) {
+    ctx.drawImage(sprites, (copies[i] ?? 0) * cell, 0, cell, cell, copies[i + 1] ?? 0, copies[i + 2] ?? 0, cell, cell);
   }
-  if (crosses === 0) return;
-  for (const p of packets) {
-    if (!p.flight.dropped) continue;
-    const x = Math.round(p.x * k - dx);
-    const y = Math.round(p.y * k - dy);
-    if (y < -cell || y > yMax || x < -cell || x > xMax) continue;
-    ctx.drawImage(sprites, CROSS * cell, 0, cell, cell, x, y, cell, cell);
+}
+
+/** Where the atlas's cells go on the canvas: device pixels per user unit, the band's top and the canvas's size in device pixels. */
+interface CopyFrame {
+  readonly k: number;
+  readonly top: number;
+  readonly cell: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The atlas cells to copy, as (cell, x, y) triples in drawing order (x, y: the cell's corner in whole device
+ * pixels, the marker centred on its packet): each packet in the band's marker, then the crosses on the lost
+ * ones. A copy of the same cell to the same pixel as a later one is left out — the later one covers it, but
+ * for the anti-aliased rim that stacked copies darkened: on a busy link of the scale view 3,000 packets in
+ * flight sit at about 100 distinct pixels, and rasterising all 3,000 copies took most of a frame.
+ */
+export function spriteCopies(packets: readonly PlacedPacket[], f: CopyFrame): number[] {
+  const seen = new Set<number>();
+  const markers: number[] = [];
+  // Backwards, so that of the copies at one pixel the last (the one on top) is kept.
+  for (let i = packets.length - 1; i >= 0; i--) {
+    const p = packets[i];
+    if (p) place(p, (SHAPES.indexOf(p.flight.shape) * KINDS + kindIndex(p.flight.kind)), f, seen, markers);
   }
+  const out: number[] = [];
+  for (let i = markers.length - 3; i >= 0; i -= 3) out.push(markers[i] ?? 0, markers[i + 1] ?? 0, markers[i + 2] ?? 0);
+  for (const p of packets) if (p.flight.dropped) place(p, CROSS, f, seen, out);
+  return out;
+}
+
+/** Adds the copy of `cell` for packet p to `out` unless it falls outside the canvas or is already there. */
+function place(p: PlacedPacket, cell: number, f: CopyFrame, seen: Set<number>, out: number[]): void {
+  const x = Math.round(p.x * f.k - f.cell / 2);
+  const y = Math.round(p.y * f.k - (f.top + f.cell / 2));
+  if (y < -f.cell || y > f.height || x < -f.cell || x > f.width) return;
+  const key = ((y + f.cell) * (f.width + 2 * f.cell + 1) + x + f.cell) * (CROSS + 1) + cell;
+  if (seen.has(key)) return;
+  seen.add(key);
+  out.push(cell, x, y);
 }
 
 function drawCrosses(ctx: CanvasRenderingContext2D, crosses: readonly { readonly x: number; readonly y: number }[], colour: string): void {
