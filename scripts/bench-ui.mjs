@@ -10,10 +10,13 @@
 //                                 Shift+→ transfer) latencies from the middle of the run.
 //   npm run bench:ui -- scale     the 1,000-client scale view (scripts/bench-ui-scale.mjs): frame p50/p95 playing
 //                                 at 100 steps/s from its busiest step.
-//   npm run bench:ui -- profile   the flights run played from the first step at 100 steps/s under a
-//                                 Chromium trace: frame times, and the main thread's CPU time per frame
-//                                 in each rendering phase (script, style, layout, paint, layerize…) —
-//                                 what a frame costs, less sensitive to a busy machine than frame times.
+//   npm run bench:ui -- profile [n]   the flights run played at 100 steps/s from the first step (or the
+//                                 first with n packets in flight) under a Chromium trace: frame times, and
+//                                 the main thread's CPU time per frame in each rendering phase (script,
+//                                 style, layout, paint, layerize…) — what a frame costs, less sensitive to
+//                                 a busy machine than frame times. CPU_PROFILE=1 adds the hottest functions
+//                                 (self time per frame, unminified build). In both, TRACE_EXTRA=cat,… adds
+//                                 trace categories (cc, skia, blink…) and TRACE_OUT=file keeps the trace.
 //   npm run bench:ui -- step-profile [n]   n (40) → steps of the large run under a Chromium trace with the
 //                                 CPU profiler (an unminified build, so functions keep their names): each slow
 //                                 step's main-thread phases and hottest functions. NO_CPU_PROFILE=1 traces
@@ -154,11 +157,7 @@ async function benchScenario(browser, scenario) {
 
 /** Frame times with N packets in flight, SVG vs canvas, switched in one page (same run, same machine load). */
 async function benchFlights(browser) {
-  const { analyseRun } = await tsImport('../src/ui/viewmodel/ladder-model.ts', import.meta.url);
-  const { runLab } = await tsImport('../src/ui/viewmodel/lab-run.ts', import.meta.url);
-  const lab = runLab(FLIGHTS_RUN.scenario, FLIGHTS_RUN.seed, FLIGHTS_RUN.params);
-  if (!lab.ok) throw new Error(lab.error);
-  const startSteps = firstStepsWithInFlight(lab.run, analyseRun(lab.run), FLIGHT_COUNTS);
+  const startSteps = await flightStartSteps(FLIGHT_COUNTS);
   console.error('first steps with N in flight:', JSON.stringify([...startSteps]));
   const { page, loadMs, events } = await open(browser, await shareLink(FLIGHTS_RUN, 0), 'svg');
   console.error(`opened: ${events} events in ${loadMs} ms`);
@@ -174,6 +173,15 @@ async function benchFlights(browser) {
   }
   await page.close();
   return { run: FLIGHTS_RUN, events, loadMs, rows };
+}
+
+/** The first step of the flights run with at least n packets in flight, for each n (the run simulated in Node). */
+async function flightStartSteps(counts) {
+  const { analyseRun } = await tsImport('../src/ui/viewmodel/ladder-model.ts', import.meta.url);
+  const { runLab } = await tsImport('../src/ui/viewmodel/lab-run.ts', import.meta.url);
+  const lab = runLab(FLIGHTS_RUN.scenario, FLIGHTS_RUN.seed, FLIGHTS_RUN.params);
+  if (!lab.ok) throw new Error(lab.error);
+  return firstStepsWithInFlight(lab.run, analyseRun(lab.run), counts);
 }
 
 /** The first step whose display time has at least n hops in flight (sent at or before it, arriving after), for each n. */
@@ -216,21 +224,17 @@ function phasesPerFrame(events, frames) {
   return Object.fromEntries([...sums].map(([name, s]) => [name, { cpuMs: ms(s.cpu), wallMs: ms(s.wall), perFrame: Math.round((s.n / frames) * 100) / 100 }]));
 }
 
-/** The flights run played from its first step at 100 steps/s, packets on the canvas, under a trace (see the header). */
-async function benchProfile(browser) {
-  const { page, loadMs, events } = await open(browser, await shareLink(FLIGHTS_RUN, 0), 'canvas');
+/** The flights run played at 100 steps/s from its first step (or the first with `inFlight` packets in flight), packets on the canvas, under a trace (see the header). */
+async function benchProfile(browser, inFlight) {
+  const start = inFlight ? (await flightStartSteps([inFlight])).get(inFlight) : 0;
+  const { page, loadMs, events } = await open(browser, await shareLink(FLIGHTS_RUN, start), 'canvas');
   await page.waitForTimeout(1500); // the lazy chunks (inspector, exports) load after the first paint
-  const cdp = await page.context().newCDPSession(page);
-  const trace = [];
-  cdp.on('Tracing.dataCollected', (e) => trace.push(...e.value));
-  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
-  const { deltas, flying } = await playFrames(page, 150);
-  await cdp.send('Tracing.end');
-  await complete;
+  const { result, trace } = await traced(page, `devtools.timeline,disabled-by-default-devtools.timeline${process.env.CPU_PROFILE ? CPU_PROFILER : ''}`, () => playFrames(page, 150));
+  const { deltas, flying } = result;
   await page.close();
+  const hottest = process.env.CPU_PROFILE ? { hottestPerFrame: hottestPerSpan(trace, deltas.length + 10) } : {};
   // playFrames drops its first 10 frames from the deltas; the trace has them all.
-  return { run: FLIGHTS_RUN, events, loadMs, frames: deltas.length, inFlightMax: Math.max(...flying), frame: stats(deltas), framesOver20ms: deltas.filter((d) => d > 20).length, mainThreadPerFrame: phasesPerFrame(trace, deltas.length + 10) };
+  return { run: FLIGHTS_RUN, startStep: start, events, loadMs, frames: deltas.length, inFlightMax: Math.max(...flying), frame: stats(deltas), framesOver20ms: deltas.filter((d) => d > 20).length, mainThreadPerFrame: phasesPerFrame(trace, deltas.length + 10), ...hottest };
 }
 
 /** How long the simulation (runLab) of a run takes in Node, the same code the page runs before its first paint. */
@@ -303,6 +307,33 @@ function cpuSamples(trace, main) {
   return out.map((s, k) => ({ ts: s.ts, fn: nodes.get(s.id) ?? String(s.id), dt: (out[k + 1]?.ts ?? s.ts) - s.ts }));
 }
 
+/** The trace categories of V8's sampling CPU profiler (at its high rate). */
+const CPU_PROFILER = ',disabled-by-default-v8.cpu_profiler,disabled-by-default-v8.cpu_profiler.hires';
+
+/**
+ * Run `work()` under a Chromium trace of `categories`. The trace stays in the browser until the end
+ * (ReturnAsStream): streaming it to this process meanwhile would take CPU from the page.
+ */
+async function traced(page, categories, work) {
+  const cdp = await page.context().newCDPSession(page);
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: [categories, process.env.TRACE_EXTRA].filter(Boolean).join(','), transferMode: 'ReturnAsStream' });
+  const result = await work();
+  await cdp.send('Tracing.end');
+  const trace = await readTraceStream(cdp, (await complete).stream);
+  await cdp.detach();
+  if (process.env.TRACE_OUT) (await import('node:fs')).writeFileSync(process.env.TRACE_OUT, JSON.stringify(trace));
+  return { result, trace };
+}
+
+/** The main thread's functions with the most self time, in ms per span (frame) of the trace. */
+function hottestPerSpan(trace, spans) {
+  const main = trace.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+  const self = new Map();
+  for (const s of cpuSamples(trace, main)) self.set(s.fn, (self.get(s.fn) ?? 0) + s.dt / 1000 / spans);
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, ms]) => `${fn} ${ms.toFixed(2)}`);
+}
+
 /** The events of a trace recorded with transferMode ReturnAsStream. */
 async function readTraceStream(cdp, handle) {
   let text = '';
@@ -320,17 +351,12 @@ async function readTraceStream(cdp, handle) {
 async function benchStepProfile(browser) {
   const { page, events } = await open(browser, await shareLink(LARGE_RUN, 50_000));
   await page.waitForTimeout(Number(process.env.SETTLE_MS ?? 1500)); // the lazy chunks load after the first paint
-  const cdp = await page.context().newCDPSession(page);
-  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  // The trace stays in the browser until the end (ReturnAsStream): streaming it to this process meanwhile takes CPU from the page.
-  const profiler = process.env.NO_CPU_PROFILE ? '' : ',disabled-by-default-v8.cpu_profiler,disabled-by-default-v8.cpu_profiler.hires';
-  await cdp.send('Tracing.start', { categories: `devtools.timeline,disabled-by-default-devtools.timeline,v8,disabled-by-default-v8.gc${profiler}`, transferMode: 'ReturnAsStream' });
+  const profiler = process.env.NO_CPU_PROFILE ? '' : CPU_PROFILER;
   const steps = Number(process.argv[3] ?? 40);
-  const forward = await timeSteps(page, steps, `console.timeStamp('step ' + i); ${KEY('ArrowRight')}`);
-  await cdp.send('Tracing.end');
-  const trace = await readTraceStream(cdp, (await complete).stream);
+  const { result: forward, trace } = await traced(page, `devtools.timeline,disabled-by-default-devtools.timeline,v8,disabled-by-default-v8.gc${profiler}`, () =>
+    timeSteps(page, steps, `console.timeStamp('step ' + i); ${KEY('ArrowRight')}`),
+  );
   await page.close();
-  if (process.env.TRACE_OUT) (await import('node:fs')).writeFileSync(process.env.TRACE_OUT, JSON.stringify(trace));
   const { hottestPerStep, slowest } = stepBreakdown(trace, forward.commit);
   return { events, stepForward: summary(forward), hottestPerStep, slowest: slowest.slice(0, Number(process.env.SHOW ?? 8)) };
 }
@@ -340,10 +366,10 @@ await withLabInBrowser(PORT, async (browser) => {
   if (mode === 'step-profile') results = await benchStepProfile(browser);
   else if (mode === 'flights') results = await benchFlights(browser);
   else if (mode === 'large') results = await benchLarge(browser);
-  else if (mode === 'profile') results = await benchProfile(browser);
+  else if (mode === 'profile') results = await benchProfile(browser, Number(process.argv[3] ?? 0));
   else {
     results = [];
     for (const scenario of mode.split(',')) results.push(await benchScenario(browser, scenario));
   }
-}, mode === 'step-profile' ? ['--minify', 'false'] : []);
+}, mode === 'step-profile' || process.env.CPU_PROFILE ? ['--minify', 'false'] : []);
 console.log(JSON.stringify(results, null, 2));
