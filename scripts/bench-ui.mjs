@@ -22,7 +22,10 @@
 //                                 step's main-thread phases and hottest functions. NO_CPU_PROFILE=1 traces
 //                                 without the profiler; TRACE_OUT=file keeps the trace for a closer look;
 //                                 SHOW=n lists the n (8) slowest steps; SETTLE_MS (1500) is the wait after load.
-//   BENCH_RAW=1                   adds each step's commit time, in order, to the step and jump results.
+//   BENCH_RAW=1                   adds each step's commit time, in order, to the step and jump results
+//                                 (and each frame's time to the flights rows; FLIGHTS=n,… and LAYERS=canvas
+//                                 narrow the flights mode down; NO_SETTLE=1 skips the garbage collection
+//                                 before each flights row).
 //
 // Step latency is reported twice: `commit` (key → the DOM holds the new data-step and the
 // D3 views are drawn: a MutationObserver fires after React's commit and its sync effects) and
@@ -45,7 +48,10 @@ if (mode === 'scale') {
  * (the flights run stops at 1.7 s, just after its peak of 3,200, to keep it to ~38k events). */
 const FLIGHTS_RUN = { scenario: 'http-transfer', seed: 1, params: { clients: 800, clientSpacingUs: 100, followUps: 0, clientLink: { delayUs: 500_000 }, horizonUs: 1_700_000 } };
 const LARGE_RUN = { scenario: 'http-transfer', seed: 1, params: { clients: 520, clientSpacingUs: 100, followUps: 0, clientLink: { delayUs: 500_000 } } };
-const FLIGHT_COUNTS = [250, 500, 1000, 2000, 3000];
+/** The counts the flights mode measures at; FLIGHTS=3000 (or 1000,3000) measures only those. */
+const FLIGHT_COUNTS = process.env.FLIGHTS ? process.env.FLIGHTS.split(',').map(Number) : [250, 500, 1000, 2000, 3000];
+/** The layers it compares; LAYERS=canvas measures the canvas only. */
+const LAYERS = process.env.LAYERS ? process.env.LAYERS.split(',') : ['svg', 'canvas'];
 
 const stats = (xs) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: pct(xs, 100) });
 
@@ -161,13 +167,17 @@ async function benchFlights(browser) {
   console.error('first steps with N in flight:', JSON.stringify([...startSteps]));
   const { page, loadMs, events } = await open(browser, await shareLink(FLIGHTS_RUN, 0), 'svg');
   console.error(`opened: ${events} events in ${loadMs} ms`);
+  const cdp = await page.context().newCDPSession(page);
   const rows = [];
   for (const n of FLIGHT_COUNTS) {
-    for (const layer of ['svg', 'canvas']) {
+    for (const layer of LAYERS) {
       await page.evaluate((l) => Object.assign(window, { __labPacketLayer: l }), layer);
       await timeSteps(page, 1, SCRUB.replace(/String\(.*\)\);/, 'String(arg));'), startSteps.get(n));
+      // Each row from a collected heap: the SVG row before a canvas row leaves thousands of markers' elements
+      // to collect, and collecting them made the canvas row's first half-second late (a switch no page makes).
+      if (!process.env.NO_SETTLE) await cdp.send('HeapProfiler.collectGarbage');
       const { deltas, flying } = await playFrames(page, 130);
-      rows.push({ n, layer, startStep: startSteps.get(n), frames: deltas.length, inFlightMin: Math.min(...flying), inFlightMax: Math.max(...flying), frame: stats(deltas) });
+      rows.push({ n, layer, startStep: startSteps.get(n), frames: deltas.length, inFlightMin: Math.min(...flying), inFlightMax: Math.max(...flying), frame: stats(deltas), ...(process.env.BENCH_RAW ? { deltas: deltas.map((d) => Math.round(d * 10) / 10) } : {}) });
       console.error(JSON.stringify(rows.at(-1)));
     }
   }
