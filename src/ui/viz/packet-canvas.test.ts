@@ -23,7 +23,9 @@ function fakeContext(width: number, height: number): { ctx: CanvasRenderingConte
     });
   };
   const atlasCtx = record(atlasCalls);
-  const atlas = { width: 0, height: 0, getContext: () => atlasCtx };
+  // The atlas and the stacked pictures made from it share one recording context.
+  const atlas: Record<string, unknown> = { width: 0, height: 0, getContext: () => atlasCtx };
+  atlas.ownerDocument = { createElement: () => ({ ...atlas }) };
   const canvas = { width, height, ownerDocument: { createElement: () => atlas } };
   const ctx = record(calls);
   (ctx as { canvas: unknown }).canvas = canvas;
@@ -62,17 +64,34 @@ describe('spriteCopies', () => {
   const frame = { k: 1, top: 0, cell: 20, width: 200, height: 100 };
   const at = (f: FlightView, x: number, y: number) => ({ flight: f, x, y });
 
-  it('copies a picture once per pixel, keeping the last copy (the one on top) in its place in the order', () => {
+  it('copies a picture once per pixel with the number of copies there, in the place of the last (the one on top)', () => {
     const circle = flight('a', {});
     const square = flight('b', { shape: 'square' });
     // Two circles land on the same pixel (30.2 and 29.9 round alike), a square between them.
     const copies = spriteCopies([at(circle, 30.2, 40), at(square, 30, 40), at(flight('c', {}), 29.9, 40), at(flight('d', {}), 60, 40)], frame);
-    expect(copies).toEqual([3 * 1, 20, 30, 0, 20, 30, 0, 50, 30]);
+    expect(copies).toEqual([3 * 1, 20, 30, 1, 0, 20, 30, 2, 0, 50, 30, 1]);
   });
 
-  it('keeps pictures that differ, or differ in pixel, and crosses each lost packet’s pixel once, after the markers', () => {
+  it('keeps pictures that differ, or differ in pixel, and crosses the lost packets after the markers, counted alike', () => {
     const lost = (id: string) => flight(id, { dropped: true });
     const copies = spriteCopies([at(lost('a'), 30, 40), at(flight('b', { kind: 'control' }), 30, 40), at(lost('c'), 30, 40), at(lost('e'), 31, 40), at(flight('far', {}), 30, 400)], frame);
-    expect(copies).toEqual([1, 20, 30, 0, 20, 30, 0, 21, 30, 12, 20, 30, 12, 21, 30]);
+    expect(copies).toEqual([1, 20, 30, 1, 0, 20, 30, 2, 0, 21, 30, 1, 12, 20, 30, 2, 12, 21, 30, 1]);
+  });
+});
+
+describe('drawPackets with packets on one pixel', () => {
+  it('draws one picture of the stacked copies, made once from n copies of the cell and then reused', () => {
+    const { ctx, calls, atlasCalls } = fakeContext(200, 100);
+    const view = { scale: 1, top: 0, width: 200, height: 100, dpr: 1 };
+    const three = [1, 2, 3].map((i) => ({ flight: flight(`p${i}`, {}), x: 50, y: 50 }));
+    drawPackets(ctx, three, view, palette);
+    drawPackets(ctx, three, view, palette);
+    const cell = Math.ceil(2 * 9) + 2;
+    const images = calls.filter(([n]) => n === 'drawImage');
+    expect(images).toHaveLength(2);
+    expect(images[0]).toEqual(['drawImage', expect.anything(), 0, 0, cell, cell, 50 - cell / 2, 50 - cell / 2, cell, cell]);
+    expect(images[1]?.[1]).toBe(images[0]?.[1]);
+    // The stack: three copies of the circle's cell, drawn into it once.
+    expect(atlasCalls.filter(([n, , sx]) => n === 'drawImage' && sx === 0)).toHaveLength(3);
   });
 });

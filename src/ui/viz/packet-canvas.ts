@@ -121,6 +121,8 @@ interface SpriteAtlas {
   readonly canvas: HTMLCanvasElement;
   /** Side of one cell, in device pixels; a marker is centred in its cell. */
   readonly cell: number;
+  /** Pictures of n copies of a cell stacked, by cell * STACK_KEY + n, made when first needed (see stackOf). */
+  readonly stacks: Map<number, HTMLCanvasElement>;
 }
 
 const SHAPES: readonly PacketShape[] = ['circle', 'square', 'diamond', 'triangle'];
@@ -161,7 +163,7 @@ function spriteAtlas(target: HTMLCanvasElement, k: number, palette: PacketPalett
   });
   ctx.setTransform(k, 0, 0, k, CROSS * cell + cell / 2, cell / 2);
   drawCrosses(ctx, [{ x: 0, y: 0 }], palette.drop);
-  const atlas = { key, canvas, cell };
+  const atlas = { key, canvas, cell, stacks: new Map<number, HTMLCanvasElement>() };
   atlases.set(target, atlas);
   return atlas;
 }
@@ -176,10 +178,12 @@ export function drawPackets(ctx: CanvasRenderingContext2D, packets: readonly Pla
   const k = view.dpr * view.scale;
   const atlas = spriteAtlas(ctx.canvas, k, palette);
   if (!atlas) return;
-  const { canvas: sprites, cell } = atlas;
+  const { cell } = atlas;
   const copies = spriteCopies(packets, { k, top: view.top * view.dpr, cell, width: ctx.canvas.width, height: ctx.canvas.height });
-  for (let i = 0; i < copies.length; i += 3) {
-    ctx.drawImage(sprites, (copies[i] ?? 0) * cell, 0, cell, cell, copies[i + 1] ?? 0, copies[i + 2] ?? 0, cell, cell);
+  for (let i = 0; i < copies.length; i += 4) {
+    const [c = 0, x = 0, y = 0, n = 1] = copies.slice(i, i + 4);
+    if (n === 1) ctx.drawImage(atlas.canvas, c * cell, 0, cell, cell, x, y, cell, cell);
+    else ctx.drawImage(stackOf(atlas, c, n), 0, 0, cell, cell, x, y, cell, cell);
   }
 }
 
@@ -193,35 +197,60 @@ interface CopyFrame {
 }
 
 /**
- * The atlas cells to copy, as (cell, x, y) triples in drawing order (x, y: the cell's corner in whole device
+ * The atlas cells to copy, as (cell, x, y, n) in drawing order (x, y: the cell's corner in whole device
  * pixels, the marker centred on its packet): each packet in the band's marker, then the crosses on the lost
- * ones. A copy of the same cell to the same pixel as a later one is left out — the later one covers it, but
- * for the anti-aliased rim that stacked copies darkened: on a busy link of the scale view 3,000 packets in
- * flight sit at about 100 distinct pixels, and rasterising all 3,000 copies took most of a frame.
+ * ones, where n copies of the same cell fall on the same pixel — drawn as one picture of n stacked copies, in
+ * the place of the last (the one on top). On a busy link of the scale view 3,000 packets in flight sit at
+ * about 100 distinct pixels, and rasterising 3,000 copies took most of a frame.
  */
 export function spriteCopies(packets: readonly PlacedPacket[], f: CopyFrame): number[] {
-  const seen = new Set<number>();
+  const at = new Map<number, number>();
   const markers: number[] = [];
-  // Backwards, so that of the copies at one pixel the last (the one on top) is kept.
+  // Backwards, so that of the copies at one pixel the last (the one on top) gives the place in the order.
   for (let i = packets.length - 1; i >= 0; i--) {
     const p = packets[i];
-    if (p) place(p, (SHAPES.indexOf(p.flight.shape) * KINDS + kindIndex(p.flight.kind)), f, seen, markers);
+    if (p) place(p, SHAPES.indexOf(p.flight.shape) * KINDS + kindIndex(p.flight.kind), f, at, markers);
   }
   const out: number[] = [];
-  for (let i = markers.length - 3; i >= 0; i -= 3) out.push(markers[i] ?? 0, markers[i + 1] ?? 0, markers[i + 2] ?? 0);
-  for (const p of packets) if (p.flight.dropped) place(p, CROSS, f, seen, out);
+  for (let i = markers.length - 4; i >= 0; i -= 4) out.push(...markers.slice(i, i + 4));
+  for (const p of packets) if (p.flight.dropped) place(p, CROSS, f, at, out);
   return out;
 }
 
-/** Adds the copy of `cell` for packet p to `out` unless it falls outside the canvas or is already there. */
-function place(p: PlacedPacket, cell: number, f: CopyFrame, seen: Set<number>, out: number[]): void {
+/** Adds a copy of `cell` for packet p to `out`, or counts it at its pixel's entry; nothing outside the canvas. */
+function place(p: PlacedPacket, cell: number, f: CopyFrame, at: Map<number, number>, out: number[]): void {
   const x = Math.round(p.x * f.k - f.cell / 2);
   const y = Math.round(p.y * f.k - (f.top + f.cell / 2));
   if (y < -f.cell || y > f.height || x < -f.cell || x > f.width) return;
   const key = ((y + f.cell) * (f.width + 2 * f.cell + 1) + x + f.cell) * (CROSS + 1) + cell;
-  if (seen.has(key)) return;
-  seen.add(key);
-  out.push(cell, x, y);
+  const entry = at.get(key);
+  if (entry === undefined) {
+    at.set(key, out.length);
+    out.push(cell, x, y, 1);
+  } else out[entry + 3] = (out[entry + 3] ?? 1) + 1;
+}
+
+/** Keys of the stacked pictures: cell * STACK_KEY + n. */
+const STACK_KEY = 1 << 16;
+/** Stacked pictures kept per atlas before they are made again: counts vary as packets move apart. */
+const MAX_STACKS = 256;
+
+/**
+ * A picture of n copies of `cell` drawn over each other, made once: the same pixels (to rounding) as n copies
+ * drawn in place, whose anti-aliased rims darken with each copy, for the cost of one.
+ */
+function stackOf(atlas: SpriteAtlas, cell: number, n: number): HTMLCanvasElement {
+  const key = cell * STACK_KEY + n;
+  const hit = atlas.stacks.get(key);
+  if (hit) return hit;
+  if (atlas.stacks.size >= MAX_STACKS) atlas.stacks.clear();
+  const canvas = (atlas.canvas.ownerDocument ?? document).createElement('canvas');
+  canvas.width = atlas.cell;
+  canvas.height = atlas.cell;
+  const ctx = canvas.getContext('2d');
+  for (let i = 0; ctx && i < n; i++) ctx.drawImage(atlas.canvas, cell * atlas.cell, 0, atlas.cell, atlas.cell, 0, 0, atlas.cell, atlas.cell);
+  atlas.stacks.set(key, canvas);
+  return canvas;
 }
 
 function drawCrosses(ctx: CanvasRenderingContext2D, crosses: readonly { readonly x: number; readonly y: number }[], colour: string): void {
