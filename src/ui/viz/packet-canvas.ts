@@ -121,8 +121,15 @@ interface SpriteAtlas {
   readonly canvas: HTMLCanvasElement;
   /** Side of one cell, in device pixels; a marker is centred in its cell. */
   readonly cell: number;
-  /** Pictures of n copies of a cell stacked, by cell * STACK_KEY + n, made when first needed (see stackOf). */
-  readonly stacks: Map<number, HTMLCanvasElement>;
+  /** Pictures of n copies of a cell stacked, made when first needed (see stackOf). */
+  stacks: StackAtlas | null;
+}
+
+/** The stacked pictures: cells of one canvas in a grid, the slot of each by cell * STACK_KEY + n. */
+interface StackAtlas {
+  readonly canvas: HTMLCanvasElement;
+  readonly ctx: CanvasRenderingContext2D;
+  readonly slots: Map<number, number>;
 }
 
 const SHAPES: readonly PacketShape[] = ['circle', 'square', 'diamond', 'triangle'];
@@ -163,7 +170,7 @@ function spriteAtlas(target: HTMLCanvasElement, k: number, palette: PacketPalett
   });
   ctx.setTransform(k, 0, 0, k, CROSS * cell + cell / 2, cell / 2);
   drawCrosses(ctx, [{ x: 0, y: 0 }], palette.drop);
-  const atlas = { key, canvas, cell, stacks: new Map<number, HTMLCanvasElement>() };
+  const atlas: SpriteAtlas = { key, canvas, cell, stacks: null };
   atlases.set(target, atlas);
   return atlas;
 }
@@ -182,8 +189,9 @@ export function drawPackets(ctx: CanvasRenderingContext2D, packets: readonly Pla
   const copies = spriteCopies(packets, { k, top: view.top * view.dpr, cell, width: ctx.canvas.width, height: ctx.canvas.height });
   for (let i = 0; i < copies.length; i += 4) {
     const [c = 0, x = 0, y = 0, n = 1] = copies.slice(i, i + 4);
-    if (n === 1) ctx.drawImage(atlas.canvas, c * cell, 0, cell, cell, x, y, cell, cell);
-    else ctx.drawImage(stackOf(atlas, c, n), 0, 0, cell, cell, x, y, cell, cell);
+    const stack = n === 1 ? null : stackOf(atlas, c, n);
+    if (stack) ctx.drawImage(stack.canvas, stack.x, stack.y, cell, cell, x, y, cell, cell);
+    else ctx.drawImage(atlas.canvas, c * cell, 0, cell, cell, x, y, cell, cell);
   }
 }
 
@@ -232,25 +240,39 @@ function place(p: PlacedPacket, cell: number, f: CopyFrame, at: Map<number, numb
 
 /** Keys of the stacked pictures: cell * STACK_KEY + n. */
 const STACK_KEY = 1 << 16;
-/** Stacked pictures kept per atlas before they are made again: counts vary as packets move apart. */
-const MAX_STACKS = 256;
+/** Stacked pictures per row of their canvas, and rows: when all are taken they are made again (counts vary as packets move apart). */
+const STACK_COLUMNS = 16;
 
 /**
- * A picture of n copies of `cell` drawn over each other, made once: the same pixels (to rounding) as n copies
- * drawn in place, whose anti-aliased rims darken with each copy, for the cost of one.
+ * Where in the stacks' canvas a picture of n copies of `cell` drawn over each other is: the same pixels as n
+ * copies drawn in place, whose anti-aliased rims darken with each copy, for the cost of one. Made once, into
+ * one canvas for all (a canvas each cost more to make and flush than drawing the copies); null if it cannot be.
  */
-function stackOf(atlas: SpriteAtlas, cell: number, n: number): HTMLCanvasElement {
+function stackOf(atlas: SpriteAtlas, cell: number, n: number): { canvas: HTMLCanvasElement; x: number; y: number } | null {
+  const stacks = (atlas.stacks ??= newStacks(atlas));
+  if (!stacks) return null;
+  const size = atlas.cell;
   const key = cell * STACK_KEY + n;
-  const hit = atlas.stacks.get(key);
-  if (hit) return hit;
-  if (atlas.stacks.size >= MAX_STACKS) atlas.stacks.clear();
+  let slot = stacks.slots.get(key);
+  if (slot === undefined) {
+    if (stacks.slots.size >= STACK_COLUMNS * STACK_COLUMNS) {
+      stacks.ctx.clearRect(0, 0, stacks.canvas.width, stacks.canvas.height);
+      stacks.slots.clear();
+    }
+    slot = stacks.slots.size;
+    stacks.slots.set(key, slot);
+    const [x, y] = [(slot % STACK_COLUMNS) * size, Math.floor(slot / STACK_COLUMNS) * size];
+    for (let i = 0; i < n; i++) stacks.ctx.drawImage(atlas.canvas, cell * size, 0, size, size, x, y, size, size);
+  }
+  return { canvas: stacks.canvas, x: (slot % STACK_COLUMNS) * size, y: Math.floor(slot / STACK_COLUMNS) * size };
+}
+
+function newStacks(atlas: SpriteAtlas): StackAtlas | null {
   const canvas = (atlas.canvas.ownerDocument ?? document).createElement('canvas');
-  canvas.width = atlas.cell;
-  canvas.height = atlas.cell;
+  canvas.width = STACK_COLUMNS * atlas.cell;
+  canvas.height = STACK_COLUMNS * atlas.cell;
   const ctx = canvas.getContext('2d');
-  for (let i = 0; ctx && i < n; i++) ctx.drawImage(atlas.canvas, cell * atlas.cell, 0, atlas.cell, atlas.cell, 0, 0, atlas.cell, atlas.cell);
-  atlas.stacks.set(key, canvas);
-  return canvas;
+  return ctx ? { canvas, ctx, slots: new Map() } : null;
 }
 
 function drawCrosses(ctx: CanvasRenderingContext2D, crosses: readonly { readonly x: number; readonly y: number }[], colour: string): void {
