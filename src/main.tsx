@@ -34,10 +34,11 @@ async function restore(): Promise<void> {
  * the sync's own replaceState fires no hashchange.
  */
 function followPastedLinks(): void {
-  window.addEventListener('hashchange', () => {
-    // Read the pasted address now: by the time the decoder has loaded, the share sync may have
-    // replaced the fragment with the current view's, and that one would be restored instead.
-    const pasted = { hash: location.hash, search: location.search };
+  window.addEventListener('hashchange', (event) => {
+    // Read the pasted address from the event, not from `location`: the share sync may already have
+    // replaced the fragment with the current view's (its write was in flight when the link was
+    // pasted, and the event is dispatched a task later), and that one would be restored instead.
+    const pasted = new URL(event.newURL);
     void import('./ui/share/startup').then(async ({ restoreAtStartup }) => {
       const restored = await restoreAtStartup(pasted, null);
       if (restored.state) useLabStore.getState().restore(restored.state);
