@@ -4,12 +4,13 @@
  * control(), which asks the machine for the step and performs its actions.
  * Segment arrival is in input.ts, segment departure in output.ts.
  */
-import type { EventHandle } from '../core/scheduler';
+import type { Scheduler } from '../core/scheduler';
 import type { Simulation } from '../core/simulation';
 import type { TcpTraceWhat } from '../core/trace';
 import { formatIpv4Address } from '../wire/ipv4-address';
 import type { TcpInput } from '../wire/tcp';
 import type { TcpControl, TcpControlAction, TcpControlEventType } from './control';
+import { ConnectionTimers, type TcpTimer, type TimerAction, type TimerOwner } from './connection-timers';
 import { output, scheduleAck, sendAck, sendRst, sendSyn } from './output';
 import type { InboundSegment } from './inbound';
 import { currentRto, sampleRtt } from './rtt';
@@ -54,15 +55,12 @@ export interface TcpSocketHandlers {
 
 type Notification = 'established' | 'readable' | 'writable' | 'peer-closed' | CloseReason;
 
-/** The names of the connection's timers. */
-export type TcpTimer = 'rto' | 'delayed-ack' | 'persist' | 'time-wait';
+export type { TcpTimer } from './connection-timers';
 
 const NO_HANDLERS: TcpSocketHandlers = Object.freeze({});
 
 /** What a timer does when it fires. */
 type TimerFire = (conn: Connection) => void;
-
-function nothing(this: void): void {}
 
 /** TIME-WAIT ran out (2·MSL): the machine closes the connection. */
 export function timeWaitExpired(conn: Connection): void {
@@ -70,21 +68,13 @@ export function timeWaitExpired(conn: Connection): void {
 }
 
 /** A TCP connection hosted on the kernel. */
-export class Connection {
+export class Connection implements TimerOwner {
   /** The app's callbacks; replaced as a whole, never changed in place, so every connection can start with one shared empty set. */
   handlers: TcpSocketHandlers = NO_HANDLERS;
   /** The last reason the connection ended, once CLOSED. */
   closeReason: CloseReason | null = null;
-  // One handle and one action per timer rather than a map: a connection has at most these four.
-  // The action lives here, not in an object made per arming: the RTO is re-armed on most segments.
-  private rtoTimer: EventHandle | null = null;
-  private rtoFire: TimerFire = nothing;
-  private delayedAckTimer: EventHandle | null = null;
-  private delayedAckFire: TimerFire = nothing;
-  private persistTimer: EventHandle | null = null;
-  private persistFire: TimerFire = nothing;
-  private timeWaitTimer: EventHandle | null = null;
-  private timeWaitFire: TimerFire = nothing;
+  /** The retransmission, delayed-ACK, persist and TIME-WAIT timers. */
+  private readonly timers: ConnectionTimers = new ConnectionTimers(this);
   /** Notifications not yet delivered; null when there are none (most of the time), to save an array per connection. */
   private pending: Notification[] | null = null;
   private flushing = false;
@@ -217,119 +207,42 @@ export class Connection {
     this.flush();
   }
 
-  // ---- timers ----------------------------------------------------------------
+  // ---- timers (connection-timers.ts) ----------------------------------------------
 
-  /**
-   * Arm (or re-arm) a timer on the simulation clock. `fire` is given the
-   * connection, so callers pass a shared function rather than a closure; the
-   * event itself is one static function per timer with the connection as its
-   * target, so arming allocates nothing but the scheduler's entry.
-   */
+  /** The simulation's scheduler, which the timers run on. */
+  get scheduler(): Scheduler {
+    return this.host.sim.scheduler;
+  }
+
+  /** Arm (or re-arm) a timer; `fire` is given the connection, so callers pass a shared function, not a closure. */
   setTimer(name: TcpTimer, delayUs: number, fire: TimerFire): void {
-    this.cancelTimer(name);
-    const scheduler = this.host.sim.scheduler;
-    const at = scheduler.now + delayUs;
-    switch (name) {
-      case 'rto':
-        this.rtoFire = fire;
-        this.rtoTimer = scheduler.call(at, Connection.expireRto, this);
-        return;
-      case 'delayed-ack':
-        this.delayedAckFire = fire;
-        this.delayedAckTimer = scheduler.call(at, Connection.expireDelayedAck, this);
-        return;
-      case 'persist':
-        this.persistFire = fire;
-        this.persistTimer = scheduler.call(at, Connection.expirePersist, this);
-        return;
-      case 'time-wait':
-        this.timeWaitFire = fire;
-        this.timeWaitTimer = scheduler.call(at, Connection.expireTimeWait, this);
-        return;
-    }
+    this.timers.set(name, delayUs, fire);
   }
 
-  private static expireRto(this: void, conn: Connection): void {
-    conn.rtoTimer = null;
-    conn.fired('rto', conn.rtoFire);
+  /** True when the timer is armed. */
+  hasTimer(name: TcpTimer): boolean {
+    return this.timers.has(name);
   }
 
-  private static expireDelayedAck(this: void, conn: Connection): void {
-    conn.delayedAckTimer = null;
-    conn.fired('delayed-ack', conn.delayedAckFire);
+  /** Disarm a timer. */
+  cancelTimer(name: TcpTimer): void {
+    this.timers.cancel(name);
   }
 
-  private static expirePersist(this: void, conn: Connection): void {
-    conn.persistTimer = null;
-    conn.fired('persist', conn.persistFire);
-  }
-
-  private static expireTimeWait(this: void, conn: Connection): void {
-    conn.timeWaitTimer = null;
-    conn.fired('time-wait', conn.timeWaitFire);
+  /** Disarm every timer. */
+  cancelAllTimers(): void {
+    this.timers.cancelAll();
   }
 
   /** A timer went off (its handle already cleared): trace it, act, tell the app. */
-  private fired(name: TcpTimer, fire: TimerFire): void {
+  timerFired(name: TcpTimer, fire: TimerAction): void {
     if (name !== 'delayed-ack') {
       const trace = this.host.sim.trace;
       if (trace.on) trace.record({ kind: 'timer', node: this.host.hostName, name: `${name} ${this.name}`, action: 'fire' });
       else trace.tally();
     }
-    fire(this);
+    (fire as TimerFire)(this);
     this.flush();
-  }
-
-  /** True when the timer is armed. */
-  hasTimer(name: TcpTimer): boolean {
-    return this.timer(name) !== null;
-  }
-
-  /** Disarm a timer. */
-  cancelTimer(name: TcpTimer): void {
-    const handle = this.timer(name);
-    if (handle) {
-      this.host.sim.scheduler.cancel(handle);
-      this.storeTimer(name, null);
-    }
-  }
-
-  /** Disarm every timer. */
-  cancelAllTimers(): void {
-    this.cancelTimer('rto');
-    this.cancelTimer('delayed-ack');
-    this.cancelTimer('persist');
-    this.cancelTimer('time-wait');
-  }
-
-  private timer(name: TcpTimer): EventHandle | null {
-    switch (name) {
-      case 'rto':
-        return this.rtoTimer;
-      case 'delayed-ack':
-        return this.delayedAckTimer;
-      case 'persist':
-        return this.persistTimer;
-      case 'time-wait':
-        return this.timeWaitTimer;
-    }
-  }
-
-  private storeTimer(name: TcpTimer, handle: EventHandle | null): void {
-    switch (name) {
-      case 'rto':
-        this.rtoTimer = handle;
-        return;
-      case 'delayed-ack':
-        this.delayedAckTimer = handle;
-        return;
-      case 'persist':
-        this.persistTimer = handle;
-        return;
-      case 'time-wait':
-        this.timeWaitTimer = handle;
-        return;
-    }
   }
 
   /** Feed one RTT sample (µs) to the RFC 6298 estimator. */
