@@ -187,8 +187,12 @@ export function drawPackets(ctx: CanvasRenderingContext2D, packets: readonly Pla
   if (!atlas) return;
   const { cell } = atlas;
   const copies = spriteCopies(packets, { k, top: view.top * view.dpr, cell, width: ctx.canvas.width, height: ctx.canvas.height });
-  for (let i = 0; i < copies.length; i += 4) {
-    const [c = 0, x = 0, y = 0, n = 1] = copies.slice(i, i + 4);
+  // Read in place: this runs every frame for every packet in flight, so no array per copy.
+  for (let i = 0; i + 3 < copies.length; i += 4) {
+    const c = copies[i] ?? 0;
+    const x = copies[i + 1] ?? 0;
+    const y = copies[i + 2] ?? 0;
+    const n = copies[i + 3] ?? 1;
     const stack = n === 1 ? null : stackOf(atlas, c, n);
     if (stack) ctx.drawImage(stack.canvas, stack.x, stack.y, cell, cell, x, y, cell, cell);
     else ctx.drawImage(atlas.canvas, c * cell, 0, cell, cell, x, y, cell, cell);
@@ -220,7 +224,7 @@ export function spriteCopies(packets: readonly PlacedPacket[], f: CopyFrame): nu
     if (p) place(p, SHAPES.indexOf(p.flight.shape) * KINDS + kindIndex(p.flight.kind), f, at, markers);
   }
   const out: number[] = [];
-  for (let i = markers.length - 4; i >= 0; i -= 4) out.push(...markers.slice(i, i + 4));
+  for (let i = markers.length - 4; i >= 0; i -= 4) out.push(markers[i] ?? 0, markers[i + 1] ?? 0, markers[i + 2] ?? 0, markers[i + 3] ?? 1);
   for (const p of packets) if (p.flight.dropped) place(p, CROSS, f, at, out);
   return out;
 }
@@ -261,10 +265,15 @@ function stackOf(atlas: SpriteAtlas, cell: number, n: number): { canvas: HTMLCan
     }
     slot = stacks.slots.size;
     stacks.slots.set(key, slot);
-    const [x, y] = [(slot % STACK_COLUMNS) * size, Math.floor(slot / STACK_COLUMNS) * size];
+    const { x, y } = slotCorner(slot, size);
     for (let i = 0; i < n; i++) stacks.ctx.drawImage(atlas.canvas, cell * size, 0, size, size, x, y, size, size);
   }
-  return { canvas: stacks.canvas, x: (slot % STACK_COLUMNS) * size, y: Math.floor(slot / STACK_COLUMNS) * size };
+  return { canvas: stacks.canvas, ...slotCorner(slot, size) };
+}
+
+/** The top-left corner of a slot of the stacks' canvas, in device pixels. */
+function slotCorner(slot: number, size: number): { x: number; y: number } {
+  return { x: (slot % STACK_COLUMNS) * size, y: Math.floor(slot / STACK_COLUMNS) * size };
 }
 
 function newStacks(atlas: SpriteAtlas): StackAtlas | null {
